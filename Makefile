@@ -1,0 +1,59 @@
+# Two commands do all the set-up: `make run` (demo on http://127.0.0.1:8000) and `make test` (whole suite).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# The first interpreter >= 3.12 found (pyenv's shim honours .python-version).
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3 python; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	command -v $$p; break; fi; done)
+
+.PHONY: run test install install-test migrate demo serve lint check-python clean
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Erreur : Python 3.12 ou plus récent est introuvable (Django 6.1 l'exige). Installez-le puis relancez." >&2; exit 1; fi
+
+$(VENV)/.stamp-base: pyproject.toml | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip setuptools
+	$(PIP) install -q -e .
+	@touch $@
+
+$(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-base
+	$(PIP) install -q -e ".[test]"
+	@touch $@
+
+install: $(VENV)/.stamp-base
+install-test: $(VENV)/.stamp-test
+
+migrate: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=1 $(PY) manage.py charger_demo
+
+## Local demo: SQLite, demo data, http://127.0.0.1:8000 (accounts in README.md).
+run: demo
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## Whole test suite (SQLite by default; PostgreSQL with DATABASE_URL=postgres://…).
+test: install-test
+	SECRET_KEY=cle-de-test-locale-uniquement $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## Production-style serving: gunicorn against DATABASE_URL (SECRET_KEY required).
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(VENV)/bin/gunicorn -c partenariat/gunicorn.conf.py partenariat.wsgi
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,130 @@
+"""Shared housing objectives per area, scheme and year, and the achievements that measure them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
+
+
+class Dispositif(models.TextChoices):
+    """The seven schemes the protocol lists for employees' housing."""
+
+    LOGEMENT_SOCIAL = "logement_social", _("Production de logements sociaux")
+    PRIVE_INTERMEDIAIRE = "prive_intermediaire", _("Logements privés intermédiaires")
+    ACCESSION_SOCIALE = "accession_sociale", _("Accession sociale à la propriété")
+    LOCATION_ACCESSION = "location_accession", _("Location-accession")
+    OPERATIONS_INNOVANTES = "operations_innovantes", _("Opérations innovantes")
+    ACCUEIL_SPECIFIQUE = "accueil_specifique", _("Accueil spécifique (jeunes, alternants, mobilité)")
+    ACCOMPAGNEMENT_ENTREPRISES = "accompagnement_entreprises", _("Accompagnement des entreprises")
+
+
+class Unite(models.TextChoices):
+    LOGEMENTS = "logements", _("logements")
+    MENAGES = "menages", _("ménages")
+    SALARIES = "salaries", _("salariés")
+    ENTREPRISES = "entreprises", _("entreprises")
+
+
+class Objectif(models.Model):
+    """A target agreed locally for one area, one scheme and one year of the protocol's period."""
+
+    aire = models.ForeignKey(
+        "aires_urbaines.AireUrbaine", on_delete=models.PROTECT, related_name="objectifs", verbose_name=_("aire urbaine")
+    )
+    conference = models.ForeignKey(
+        "conferences.ConferenceTerritoriale",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="objectifs",
+        verbose_name=_("conférence"),
+    )
+    dispositif = models.CharField(_("dispositif"), max_length=30, choices=Dispositif.choices, db_index=True)
+    annee = models.PositiveSmallIntegerField(_("année"), db_index=True)
+    cible = models.PositiveIntegerField(_("cible"))
+    unite = models.CharField(_("unité"), max_length=12, choices=Unite.choices, default=Unite.LOGEMENTS)
+    notes = models.TextField(_("notes"), blank=True)
+    date_accord = models.DateField(_("date de l'accord"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("objectif partagé")
+        verbose_name_plural = _("objectifs partagés")
+        ordering = ["aire__code", "annee", "dispositif"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["aire", "dispositif", "annee", "unite"],
+                name="objectif_unique_par_aire_dispositif_annee_unite",
+                violation_error_message=_(
+                    "Un objectif existe déjà pour cette aire, ce dispositif, cette année et cette unité."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(annee__gte=ANNEE_DEBUT, annee__lte=ANNEE_FIN),
+                name="objectif_annee_dans_la_periode",
+                violation_error_message=_("L'année doit être comprise dans la période du protocole (2013 à 2015)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cible__gte=0),
+                name="objectif_cible_positive",
+                violation_error_message=_("La cible doit être un nombre positif ou nul."),
+            ),
+            models.CheckConstraint(
+                condition=Q(date_accord__isnull=True) | Q(date_accord__gte=DATE_SIGNATURE),
+                name="objectif_accord_apres_signature",
+                violation_error_message=_("Un objectif ne peut pas être convenu avant la signature du protocole."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.aire.nom} — {self.get_dispositif_display()} {self.annee}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("engagements:objectif_detail", args=[self.pk])
+
+
+class Realisation(models.Model):
+    """A dated, measured achievement against an objective; the completion rate is always computed from these."""
+
+    objectif = models.ForeignKey(
+        Objectif, on_delete=models.CASCADE, related_name="realisations", verbose_name=_("objectif")
+    )
+    date = models.DateField(_("date"), db_index=True)
+    quantite = models.PositiveIntegerField(_("quantité"))
+    commentaire = models.TextField(_("commentaire"), blank=True)
+    saisi_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="realisations_saisies",
+        verbose_name=_("saisi par"),
+    )
+    saisi_le = models.DateTimeField(_("saisi le"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("réalisation")
+        verbose_name_plural = _("réalisations")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantite__gte=0),
+                name="realisation_quantite_positive",
+                violation_error_message=_("La quantité réalisée doit être un nombre positif ou nul."),
+            ),
+            models.CheckConstraint(
+                condition=Q(date__gte=DATE_SIGNATURE),
+                name="realisation_apres_signature",
+                violation_error_message=_("Une réalisation ne peut pas précéder la signature du protocole."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantite} — {self.date:%d/%m/%Y}"

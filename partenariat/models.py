@@ -1,0 +1,164 @@
+"""The framework protocol of 27 June 2012, its signatories, its five clauses and the agreements it implements."""
+
+import calendar
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# The protocol's fixed facts, also used by database constraints (which cannot read another table).
+DATE_SIGNATURE = datetime.date(2012, 6, 27)
+ANNEE_DEBUT = 2013
+ANNEE_FIN = 2015
+DELAI_INSTALLATION_MOIS = 6
+
+
+def ajouter_mois(date, mois):
+    """Same day `mois` months later, clamped to the month's last day (31 August + 6 → 28 February)."""
+    total = date.month - 1 + mois
+    annee, mois_index = date.year + total // 12, total % 12 + 1
+    jour = min(date.day, calendar.monthrange(annee, mois_index)[1])
+    return date.replace(year=annee, month=mois_index, day=jour)
+
+
+class Signataire(models.Model):
+    """A party to the protocol: one of the three associations of elected officials, or UESL."""
+
+    class Nature(models.TextChoices):
+        ELUS = "elus", _("Association d'élus")
+        PARTENAIRES_SOCIAUX = "partenaires_sociaux", _("Partenaires sociaux")
+
+    sigle = models.CharField(_("sigle"), max_length=20, unique=True)
+    nom = models.CharField(_("nom"), max_length=200)
+    nature = models.CharField(_("nature"), max_length=30, choices=Nature.choices)
+    ordre = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("signataire")
+        verbose_name_plural = _("signataires")
+        ordering = ["ordre", "sigle"]
+
+    def __str__(self):
+        return f"{self.sigle} — {self.nom}"
+
+
+class ProtocoleQuerySet(models.QuerySet):
+    def courant(self):
+        """The protocol the product tracks (the 2012 one); None before the demo or reference data is loaded."""
+        return self.order_by("-date_signature").first()
+
+
+class Protocole(models.Model):
+    """The framework protocol; its signature date and delay give the conference installation deadline."""
+
+    titre = models.CharField(_("titre"), max_length=300)
+    date_signature = models.DateField(_("date de signature"))
+    annee_debut = models.PositiveSmallIntegerField(_("première année de la période"))
+    annee_fin = models.PositiveSmallIntegerField(_("dernière année de la période"))
+    delai_installation_mois = models.PositiveSmallIntegerField(
+        _("délai d'installation des conférences (mois)"), default=DELAI_INSTALLATION_MOIS
+    )
+    signataires = models.ManyToManyField(Signataire, verbose_name=_("signataires"), related_name="protocoles")
+    texte = models.TextField(_("texte"), blank=True)
+
+    objects = ProtocoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("protocole-cadre")
+        verbose_name_plural = _("protocoles-cadres")
+        ordering = ["-date_signature"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(annee_fin__gte=models.F("annee_debut")),
+                name="protocole_periode_ordonnee",
+                violation_error_message=_("La dernière année de la période doit suivre la première."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(delai_installation_mois__gte=1, delai_installation_mois__lte=36),
+                name="protocole_delai_installation_plausible",
+                violation_error_message=_("Le délai d'installation doit être compris entre 1 et 36 mois."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.titre
+
+    @property
+    def date_limite_installation(self):
+        """Signature + the installation delay: 27 June 2012 + 6 months = 27 December 2012."""
+        return ajouter_mois(self.date_signature, self.delai_installation_mois)
+
+    @property
+    def debut_periode(self):
+        return datetime.date(self.annee_debut, 1, 1)
+
+    @property
+    def fin_periode(self):
+        return datetime.date(self.annee_fin, 12, 31)
+
+    @property
+    def annees(self):
+        return list(range(self.annee_debut, self.annee_fin + 1))
+
+
+class Clause(models.Model):
+    """One of the protocol's five commitments; its state is computed from the data, never typed."""
+
+    class Code(models.TextChoices):
+        DEPLOIEMENT = "deploiement", _("Déploiement dans les aires urbaines")
+        CONFERENCES = "conferences", _("Installation des conférences territoriales")
+        PROGRAMMATION = "programmation", _("Association aux travaux de programmation")
+        OBSERVATION = "observation", _("Partage de l'observation des besoins")
+        OBJECTIFS = "objectifs", _("Objectifs partagés")
+
+    protocole = models.ForeignKey(Protocole, on_delete=models.CASCADE, related_name="clauses", verbose_name=_("protocole"))
+    numero = models.PositiveSmallIntegerField(_("numéro"))
+    code = models.CharField(_("engagement"), max_length=20, choices=Code.choices)
+    titre = models.CharField(_("titre"), max_length=200)
+    texte = models.TextField(_("texte du protocole"))
+
+    class Meta:
+        verbose_name = _("clause")
+        verbose_name_plural = _("clauses")
+        ordering = ["protocole", "numero"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["protocole", "numero"],
+                name="clause_numero_unique",
+                violation_error_message=_("Ce protocole a déjà une clause portant ce numéro."),
+            ),
+            models.UniqueConstraint(
+                fields=["protocole", "code"],
+                name="clause_code_unique",
+                violation_error_message=_("Ce protocole a déjà une clause pour cet engagement."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.numero}. {self.titre}"
+
+
+class AccordNational(models.Model):
+    """A national inter-professional agreement (ANI) that the protocol puts into practice locally."""
+
+    protocole = models.ForeignKey(
+        Protocole, on_delete=models.CASCADE, related_name="accords_nationaux", verbose_name=_("protocole")
+    )
+    intitule = models.CharField(_("intitulé"), max_length=300)
+    date_signature = models.DateField(_("date de signature"))
+    objet = models.TextField(_("objet"), blank=True)
+
+    class Meta:
+        verbose_name = _("accord national interprofessionnel")
+        verbose_name_plural = _("accords nationaux interprofessionnels")
+        ordering = ["date_signature"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["protocole", "date_signature"],
+                name="accord_national_unique",
+                violation_error_message=_("Un accord national de cette date est déjà rattaché au protocole."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.intitule} ({self.date_signature:%d/%m/%Y})"

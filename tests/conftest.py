@@ -1,0 +1,13 @@
+"""Fixtures shared by every app's tests: the protocol's real facts, built by the same code as the demo."""
+
+import pytest
+
+DONNEES = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture
+def donnees_reference():
+    """The real INSEE/housing-ministry files beside the project (../shared/data)."""
+    if not DONNEES.exists():
+        pytest.fail(f"Fichiers de référence introuvables : {DONNEES}")
+    return DONNEES
