@@ -1,6 +1,7 @@
 """France's urban geography (INSEE 2010 zonings) and the protocol's rollout across it."""
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -97,6 +98,56 @@ class AireUrbaineQuerySet(models.QuerySet):
     def en_tension(self):
         return self.filter(tension=Tension.TENDUE)
 
+    def dans_le_dispositif_au(self, au):
+        return self.filter(entree_phase__date_entree__lte=au)
+
+    def avec_synthese(self, au=None):
+        """Annotate phase, conference, objectives and completion as of `au`, in SQL so every column sorts."""
+        from conferences.models import ConferenceTerritoriale
+        from engagements.models import Objectif, Realisation, date_de_reference, expression_taux
+
+        au = date_de_reference(au)
+        dans_dispositif = models.Q(entree_phase__date_entree__lte=au)
+        objectifs = Objectif.objects.filter(aire=models.OuterRef("pk")).convenus_au(au).order_by().values("aire")
+        realisations = (
+            Realisation.objects.filter(objectif__aire=models.OuterRef("pk"), date__lte=au)
+            .order_by()
+            .values("objectif__aire")
+        )
+        conferences = ConferenceTerritoriale.objects.filter(aires=models.OuterRef("pk")).order_by("nom")
+        entier = models.IntegerField()
+        return self.annotate(
+            phase_libelle=models.Case(
+                models.When(dans_dispositif, then=models.F("entree_phase__phase__libelle")),
+                output_field=models.CharField(),
+            ),
+            phase_code=models.Case(
+                models.When(dans_dispositif, then=models.F("entree_phase__phase__code")),
+                output_field=models.CharField(),
+            ),
+            phase_ordre=models.Case(
+                models.When(dans_dispositif, then=models.F("entree_phase__phase__ordre")),
+                output_field=entier,
+            ),
+            date_entree=models.Case(
+                models.When(dans_dispositif, then=models.F("entree_phase__date_entree")),
+                output_field=models.DateField(),
+            ),
+            conference_nom=models.Subquery(conferences.values("nom")[:1]),
+            conference_id=models.Subquery(conferences.values("pk")[:1]),
+            nb_objectifs=Coalesce(
+                models.Subquery(objectifs.annotate(n=models.Count("pk")).values("n")[:1]), 0, output_field=entier
+            ),
+            cible_totale=Coalesce(
+                models.Subquery(objectifs.annotate(s=models.Sum("cible")).values("s")[:1]), 0, output_field=entier
+            ),
+            realise_total=Coalesce(
+                models.Subquery(realisations.annotate(s=models.Sum("quantite")).values("s")[:1]),
+                0,
+                output_field=entier,
+            ),
+        ).annotate(taux=expression_taux("realise_total", "cible_totale"))
+
 
 class AireUrbaine(models.Model):
     """An INSEE 2010 urban area (pôle and commuter belt), the protocol's unit of rollout and objectives."""
@@ -111,7 +162,9 @@ class AireUrbaine(models.Model):
     categorie = models.CharField(_("catégorie"), max_length=10, choices=Categorie.choices, db_index=True)
     population = models.PositiveIntegerField(_("population (2010)"), default=0)
     nb_communes = models.PositiveIntegerField(_("nombre de communes"), default=0)
-    tension = models.CharField(_("tension du marché"), max_length=12, choices=Tension.choices, blank=True, db_index=True)
+    tension = models.CharField(
+        _("tension du marché"), max_length=12, choices=Tension.choices, blank=True, db_index=True
+    )
     part_population_tendue = models.FloatField(
         _("part de la population en zone tendue"), null=True, blank=True, help_text=_("Zones A bis, A et B1.")
     )
@@ -147,6 +200,19 @@ class AireUrbaine(models.Model):
         from django.urls import reverse
 
         return reverse("aires_urbaines:aire_detail", args=[self.code])
+
+    def departements(self):
+        """Départements its communes lie in, largest population first."""
+        return list(
+            self.communes.order_by()
+            .values("departement")
+            .annotate(population=models.Sum("population"))
+            .order_by("-population")
+            .values_list("departement", flat=True)
+        )
+
+    def intercommunalites(self):
+        return Intercommunalite.objects.filter(communes__aire_urbaine=self).distinct().order_by("nom")
 
 
 class Commune(models.Model):
@@ -259,3 +325,23 @@ class EntreePhase(models.Model):
             raise ValidationError(
                 {"date_entree": _("Une aire ne peut pas entrer dans une phase avant le début de celle-ci.")}
             )
+
+
+class Departement(models.Model):
+    """A département outline, already projected and simplified, so drawing the national map is plain string output."""
+
+    code = models.CharField(_("code"), max_length=3, unique=True)
+    nom = models.CharField(_("nom"), max_length=100)
+    contour = models.TextField(
+        _("contour"), help_text=_("Tracé SVG (attribut « d ») dans le repère de la carte, coordonnées au dixième.")
+    )
+    centre_x = models.FloatField(_("centre (x)"))
+    centre_y = models.FloatField(_("centre (y)"))
+
+    class Meta:
+        verbose_name = _("département")
+        verbose_name_plural = _("départements")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.nom} ({self.code})"

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -32,6 +33,29 @@ class ConferenceQuerySet(models.QuerySet):
 
     def installees_au(self, date):
         return self.filter(date_installation__lte=date)
+
+    def pour_liste(self, date_limite, au=None):
+        """Everything the list and dashboard show, in a constant number of queries whatever the row count."""
+        return (
+            self.avec_etat_installation(date_limite, au)
+            .annotate(
+                nb_membres=_compte(MembreConference),
+                nb_reunions=_compte(Reunion),
+                nb_objectifs=_compte_objectifs(),
+            )
+            .prefetch_related("bassins", "aires")
+        )
+
+
+def _compte(model):
+    lignes = model.objects.filter(conference=OuterRef("pk")).order_by().values("conference")
+    return Coalesce(Subquery(lignes.annotate(n=Count("pk")).values("n")[:1]), 0, output_field=models.IntegerField())
+
+
+def _compte_objectifs():
+    from engagements.models import Objectif
+
+    return _compte(Objectif)
 
 
 class ConferenceTerritoriale(models.Model):
@@ -222,7 +246,9 @@ class AssociationProgrammation(models.Model):
             models.UniqueConstraint(
                 fields=["conference", "intercommunalite", "document"],
                 name="association_unique_par_document",
-                violation_error_message=_("Cette conférence est déjà associée à ce document de cette intercommunalité."),
+                violation_error_message=_(
+                    "Cette conférence est déjà associée à ce document de cette intercommunalité."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(date_association__isnull=True) | Q(date_association__gte=models.F("date_sollicitation")),

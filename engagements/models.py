@@ -1,8 +1,12 @@
 """Shared housing objectives per area, scheme and year, and the achievements that measure them."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -28,6 +32,100 @@ class Unite(models.TextChoices):
     ENTREPRISES = "entreprises", _("entreprises")
 
 
+class Statut(models.TextChoices):
+    """Progress against the share of the year elapsed (prorata), ±10 points of tolerance."""
+
+    EN_AVANCE = "en_avance", _("En avance")
+    DANS_LES_TEMPS = "dans_les_temps", _("Dans les temps")
+    EN_RETARD = "en_retard", _("En retard")
+    SANS_REALISATION = "sans_realisation", _("Sans réalisation")
+
+
+TOLERANCE_STATUT = 10.0
+
+
+def date_de_reference(au=None):
+    return au or timezone.localdate()
+
+
+def prorata_annee(annee, au):
+    """Share (0–100) of calendar year `annee` elapsed on date `au`: what should be achieved by then."""
+    debut = datetime.date(annee, 1, 1)
+    fin = datetime.date(annee, 12, 31)
+    if au < debut:
+        return 0.0
+    if au >= fin:
+        return 100.0
+    return round(((au - debut).days + 1) * 100.0 / ((fin - debut).days + 1), 2)
+
+
+def taux_realisation(realise, cible):
+    """Completion rate in percent, None when there is no target to measure against."""
+    if not cible:
+        return None
+    return realise * 100.0 / cible
+
+
+def sous_requete_realise(au=None, chemin="objectif"):
+    """Sum of achievements up to `au`, as a subquery keyed on `chemin` (no join, so no duplicated rows)."""
+    realisations = Realisation.objects.filter(**{chemin: OuterRef("pk")})
+    if au is not None:
+        realisations = realisations.filter(date__lte=au)
+    return Coalesce(
+        Subquery(realisations.order_by().values(chemin).annotate(total=Sum("quantite")).values("total")[:1]),
+        Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def expression_taux(realise, cible):
+    return Case(
+        When(**{f"{cible}__gt": 0}, then=F(realise) * 100.0 / F(cible)),
+        default=None,
+        output_field=FloatField(),
+    )
+
+
+class ObjectifQuerySet(models.QuerySet):
+    def avec_avancement(self, au=None):
+        """Annotate realise, taux and statut as of date `au` (default today), all computed in SQL so they sort."""
+        au = date_de_reference(au)
+        annees = range(ANNEE_DEBUT, ANNEE_FIN + 1)
+        prorata = Case(
+            *[When(annee=annee, then=Value(prorata_annee(annee, au))) for annee in annees],
+            default=Value(100.0),
+            output_field=FloatField(),
+        )
+        a_realisation = Exists(Realisation.objects.filter(objectif=OuterRef("pk"), date__lte=au))
+        return (
+            self.annotate(realise=sous_requete_realise(au), a_realisation=a_realisation, prorata=prorata)
+            .annotate(taux=expression_taux("realise", "cible"))
+            .annotate(
+                statut=Case(
+                    When(a_realisation=False, then=Value(Statut.SANS_REALISATION)),
+                    When(taux__isnull=True, then=Value(Statut.DANS_LES_TEMPS)),
+                    When(taux__gte=F("prorata") + TOLERANCE_STATUT, then=Value(Statut.EN_AVANCE)),
+                    When(taux__gte=F("prorata") - TOLERANCE_STATUT, then=Value(Statut.DANS_LES_TEMPS)),
+                    default=Value(Statut.EN_RETARD),
+                    output_field=models.CharField(),
+                )
+            )
+        )
+
+    def convenus_au(self, au):
+        """Objectives agreed by `au`: an objective without an agreement date counts from the start of its year."""
+        return self.filter(Q(date_accord__lte=au) | Q(date_accord__isnull=True, annee__lte=au.year))
+
+    def pour_liste(self, au=None):
+        return self.select_related("aire", "conference", "aire__entree_phase__phase").avec_avancement(au)
+
+    def totaux(self):
+        """Target and achieved totals of an annotated queryset, in one query."""
+        sommes = self.aggregate(cible_totale=Coalesce(Sum("cible"), 0), realise_total=Coalesce(Sum("realise"), 0))
+        sommes["taux"] = taux_realisation(sommes["realise_total"], sommes["cible_totale"])
+        return sommes
+
+
 class Objectif(models.Model):
     """A target agreed locally for one area, one scheme and one year of the protocol's period."""
 
@@ -50,6 +148,8 @@ class Objectif(models.Model):
     date_accord = models.DateField(_("date de l'accord"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
+
+    objects = ObjectifQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("objectif partagé")
@@ -87,6 +187,11 @@ class Objectif(models.Model):
         from django.urls import reverse
 
         return reverse("engagements:objectif_detail", args=[self.pk])
+
+    @property
+    def statut_libelle(self):
+        statut = getattr(self, "statut", None)
+        return Statut(statut).label if statut else ""
 
 
 class Realisation(models.Model):

@@ -48,6 +48,17 @@ class ProtocoleQuerySet(models.QuerySet):
         return self.order_by("-date_signature").first()
 
 
+def periode_courante():
+    """The tracked protocol, or an unsaved one with the 2012 facts so pages work on an empty database."""
+    return Protocole.objects.courant() or Protocole(
+        titre="Protocole-cadre du 27 juin 2012",
+        date_signature=DATE_SIGNATURE,
+        annee_debut=ANNEE_DEBUT,
+        annee_fin=ANNEE_FIN,
+        delai_installation_mois=DELAI_INSTALLATION_MOIS,
+    )
+
+
 class Protocole(models.Model):
     """The framework protocol; its signature date and delay give the conference installation deadline."""
 
@@ -111,7 +122,9 @@ class Clause(models.Model):
         OBSERVATION = "observation", _("Partage de l'observation des besoins")
         OBJECTIFS = "objectifs", _("Objectifs partagés")
 
-    protocole = models.ForeignKey(Protocole, on_delete=models.CASCADE, related_name="clauses", verbose_name=_("protocole"))
+    protocole = models.ForeignKey(
+        Protocole, on_delete=models.CASCADE, related_name="clauses", verbose_name=_("protocole")
+    )
     numero = models.PositiveSmallIntegerField(_("numéro"))
     code = models.CharField(_("engagement"), max_length=20, choices=Code.choices)
     titre = models.CharField(_("titre"), max_length=200)

@@ -33,7 +33,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY est obligatoire lorsque DEBUG est désactivé : définissez la variable d'environnement SECRET_KEY."
+            "SECRET_KEY est obligatoire lorsque DEBUG est désactivé : "
+            "définissez la variable d'environnement SECRET_KEY."
         )
     SECRET_KEY = "django-insecure-demo-locale-uniquement"
 
@@ -151,7 +152,7 @@ STORAGES = {
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/tableau.html"
 
 # HTTPS-only settings are on in production (DJANGO_ENV=production) and can be forced with SECURE_HTTPS.
 SECURE_HTTPS = env_bool("SECURE_HTTPS", default=PRODUCTION)

@@ -8,7 +8,10 @@ admin.site.index_title = "Administration"
 
 urlpatterns = [
     path("", include("partenariat.urls_app")),
-    path("comptes/connexion/", auth_views.LoginView.as_view(), name="connexion"),
+    path("aires/", include("aires_urbaines.urls")),
+    path("conferences/", include("conferences.urls")),
+    path("objectifs/", include("engagements.urls")),
+    path("comptes/connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="connexion"),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
     path("admin/", admin.site.urls),
 ]

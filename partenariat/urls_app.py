@@ -6,4 +6,6 @@ app_name = "partenariat"
 
 urlpatterns = [
     path("", views.TableauDeBordView.as_view(), name="tableau_de_bord"),
+    path("deploiement/", views.DeploiementView.as_view(), name="deploiement"),
+    path("rapports/", views.RapportsView.as_view(), name="rapports"),
 ]

@@ -1,7 +1,20 @@
+import datetime
+
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, Prefetch, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.views.generic import TemplateView
 
-from .models import Protocole
+from aires_urbaines.models import EntreePhase, PhaseDeploiement
+from conferences.models import ConferenceTerritoriale, EtatInstallation
+from engagements.models import Dispositif, Objectif, Realisation
+from engagements.services import compter_statuts_sql
+
+from .frise import frise_deploiement
+from .listes import lire_date
+from .models import periode_courante
+from .tableau import etat_du_protocole
 
 
 class TableauDeBordView(LoginRequiredMixin, TemplateView):
@@ -9,5 +22,73 @@ class TableauDeBordView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["protocole"] = Protocole.objects.courant()
+        context.update(etat_du_protocole(timezone.localdate()))
         return context
+
+
+class DeploiementView(LoginRequiredMixin, TemplateView):
+    """The partnership as it stood on a date: by default today, or the end of the period once it is over."""
+
+    template_name = "partenariat/deploiement.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        protocole = periode_courante()
+        au = lire_date(self.request) or min(timezone.localdate(), protocole.fin_periode)
+        date_limite = protocole.date_limite_installation
+        phases = list(
+            PhaseDeploiement.objects.commencees_au(au).prefetch_related(
+                Prefetch(
+                    "entrees",
+                    queryset=EntreePhase.objects.au(au).select_related("aire").order_by("date_entree", "aire__code"),
+                    to_attr="entrees_au",
+                )
+            )
+        )
+        conferences = list(
+            ConferenceTerritoriale.objects.installees_au(au)
+            .avec_etat_installation(date_limite, au)
+            .prefetch_related("aires")
+            .order_by("date_installation", "nom")
+        )
+        objectifs = Objectif.objects.convenus_au(au).avec_avancement(au)
+        par_dispositif = {
+            ligne["dispositif"]: ligne
+            for ligne in objectifs.order_by()
+            .values("dispositif")
+            .annotate(n=Count("pk"), cible=Coalesce(Sum("cible"), 0), realise=Coalesce(Sum("realise"), 0))
+        }
+        evenements = [
+            (protocole.date_signature, "Signature du protocole"),
+            (date_limite, "Date limite des conférences"),
+            (protocole.fin_periode, "Fin de la période"),
+        ]
+        evenements += [(p.date_debut, p.libelle) for p in PhaseDeploiement.objects.all()]
+        context.update(
+            au=au,
+            protocole=protocole,
+            date_limite=date_limite,
+            phases=phases,
+            conferences=conferences,
+            nb_a_l_heure=sum(c.etat_installation == EtatInstallation.A_L_HEURE for c in conferences),
+            nb_en_retard=sum(c.etat_installation == EtatInstallation.EN_RETARD for c in conferences),
+            totaux=objectifs.totaux(),
+            statuts=compter_statuts_sql(objectifs),
+            par_dispositif=[
+                (libelle, par_dispositif.get(code)) for code, libelle in Dispositif.choices if code in par_dispositif
+            ],
+            nb_realisations=Realisation.objects.filter(date__lte=au).count(),
+            frise=frise_deploiement(evenements, au),
+            dates_rapides=[
+                datetime.date(2012, 12, 27),
+                datetime.date(2013, 6, 30),
+                datetime.date(2013, 12, 31),
+                datetime.date(2014, 12, 31),
+                datetime.date(2015, 12, 31),
+            ],
+        )
+        return context
+
+
+class RapportsView(LoginRequiredMixin, TemplateView):
+    template_name = "partenariat/rapports.html"

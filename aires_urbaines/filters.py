@@ -1,0 +1,75 @@
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+
+from .models import AireUrbaine, Commune, PhaseDeploiement, Tension
+
+REGIONS_2012 = [
+    ("11", "Île-de-France"),
+    ("21", "Champagne-Ardenne"),
+    ("22", "Picardie"),
+    ("23", "Haute-Normandie"),
+    ("24", "Centre"),
+    ("25", "Basse-Normandie"),
+    ("26", "Bourgogne"),
+    ("31", "Nord-Pas-de-Calais"),
+    ("41", "Lorraine"),
+    ("42", "Alsace"),
+    ("43", "Franche-Comté"),
+    ("52", "Pays de la Loire"),
+    ("53", "Bretagne"),
+    ("54", "Poitou-Charentes"),
+    ("72", "Aquitaine"),
+    ("73", "Midi-Pyrénées"),
+    ("74", "Limousin"),
+    ("82", "Rhône-Alpes"),
+    ("83", "Auvergne"),
+    ("91", "Languedoc-Roussillon"),
+    ("93", "Provence-Alpes-Côte d'Azur"),
+    ("94", "Corse"),
+    ("01", "Guadeloupe"),
+    ("02", "Martinique"),
+    ("03", "Guyane"),
+    ("04", "La Réunion"),
+]
+
+
+class AireUrbaineFilter(django_filters.FilterSet):
+    """Filters of /aires/; phase and conference read the annotations of `avec_synthese`."""
+
+    q = django_filters.CharFilter(label="Recherche", method="filtrer_texte", help_text="Nom ou code de l'aire")
+    categorie = django_filters.ChoiceFilter(label="Catégorie", choices=AireUrbaine.Categorie.choices)
+    tension = django_filters.ChoiceFilter(label="Tension du marché", choices=Tension.choices)
+    phase = django_filters.ModelChoiceFilter(
+        label="Phase",
+        queryset=PhaseDeploiement.objects.all(),
+        to_field_name="code",
+        method="filtrer_phase",
+        empty_label="Toutes",
+    )
+    region = django_filters.ChoiceFilter(label="Région (2012)", choices=REGIONS_2012, method="filtrer_region")
+    departement = django_filters.CharFilter(
+        label="Département", method="filtrer_departement", help_text="Code, par exemple 69 ou 2A"
+    )
+    avec_conference = django_filters.BooleanFilter(
+        label="Couverte par une conférence", method="filtrer_conference", widget=django_filters.widgets.BooleanWidget
+    )
+
+    class Meta:
+        model = AireUrbaine
+        fields = ["q", "categorie", "tension", "phase", "region", "departement", "avec_conference"]
+
+    def filtrer_texte(self, queryset, name, value):
+        return queryset.filter(Q(nom__icontains=value) | Q(code__iexact=value.strip()))
+
+    def filtrer_phase(self, queryset, name, value):
+        return queryset.filter(phase_code=value.code)
+
+    def filtrer_region(self, queryset, name, value):
+        return queryset.filter(Exists(Commune.objects.filter(aire_urbaine=OuterRef("pk"), region=value)))
+
+    def filtrer_departement(self, queryset, name, value):
+        code = value.strip().upper().zfill(2)
+        return queryset.filter(Exists(Commune.objects.filter(aire_urbaine=OuterRef("pk"), departement=code)))
+
+    def filtrer_conference(self, queryset, name, value):
+        return queryset.filter(conference_nom__isnull=not value)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "aires_urbaines"
+
+urlpatterns = [
+    path("", views.AireUrbaineListView.as_view(), name="aire_list"),
+    path("<str:code>/", views.AireUrbaineDetailView.as_view(), name="aire_detail"),
+]

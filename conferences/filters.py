@@ -1,0 +1,19 @@
+import django_filters
+from django.db.models import Q
+
+from .models import ConferenceTerritoriale, EtatInstallation
+
+
+class ConferenceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Recherche", method="filtrer_texte", help_text="Conférence, aire ou bassin")
+    etat_installation = django_filters.ChoiceFilter(label="Installation", choices=EtatInstallation.choices)
+
+    class Meta:
+        model = ConferenceTerritoriale
+        fields = ["q", "etat_installation"]
+
+    def filtrer_texte(self, queryset, name, value):
+        correspondances = ConferenceTerritoriale.objects.filter(
+            Q(nom__icontains=value) | Q(aires__nom__icontains=value) | Q(bassins__nom__icontains=value)
+        )
+        return queryset.filter(pk__in=correspondances.values("pk"))

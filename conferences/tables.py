@@ -1,0 +1,37 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from partenariat.colonnes import NombreColumn
+
+from .models import ConferenceTerritoriale, EtatInstallation
+
+
+class ConferenceTable(tables.Table):
+    nom = tables.Column(verbose_name="Conférence", linkify=True)
+    bassins = tables.ManyToManyColumn(verbose_name="Bassins d'emploi", orderable=False)
+    aires = tables.ManyToManyColumn(verbose_name="Aires urbaines", orderable=False, linkify_item=True)
+    date_installation = tables.DateColumn(verbose_name="Installation", short=True, default="—")
+    etat_installation = tables.Column(verbose_name="Délai")
+    nb_membres = NombreColumn(verbose_name="Membres")
+    nb_reunions = NombreColumn(verbose_name="Réunions")
+    nb_objectifs = NombreColumn(verbose_name="Objectifs")
+
+    class Meta:
+        model = ConferenceTerritoriale
+        fields = ["nom", "bassins", "aires", "date_installation"]
+        sequence = [*fields, "etat_installation", "nb_membres", "nb_reunions", "nb_objectifs"]
+        caption = "Conférences territoriales"
+        empty_text = "Aucune conférence ne correspond à ces filtres."
+        order_by = "nom"
+
+    def render_etat_installation(self, value):
+        return format_html('<span class="etat etat-{}">{}</span>', value, EtatInstallation(value).label)
+
+    def value_etat_installation(self, value):
+        return EtatInstallation(value).label
+
+    def value_bassins(self, record):
+        return ", ".join(str(b) for b in record.bassins.all())
+
+    def value_aires(self, record):
+        return ", ".join(str(a) for a in record.aires.all())

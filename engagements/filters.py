@@ -1,0 +1,38 @@
+import django_filters
+
+from aires_urbaines.models import AireUrbaine, PhaseDeploiement
+from conferences.models import ConferenceTerritoriale
+from partenariat.models import ANNEE_DEBUT, ANNEE_FIN
+
+from .models import Dispositif, Objectif, Statut
+
+
+class ObjectifFilter(django_filters.FilterSet):
+    """Filters of /objectifs/; `statut` reads the annotation of `avec_avancement`."""
+
+    aire = django_filters.CharFilter(label="Aire urbaine", method="filtrer_aire", help_text="Nom ou code")
+    dispositif = django_filters.ChoiceFilter(label="Dispositif", choices=Dispositif.choices)
+    annee = django_filters.ChoiceFilter(
+        label="Année", choices=[(str(a), str(a)) for a in range(ANNEE_DEBUT, ANNEE_FIN + 1)]
+    )
+    phase = django_filters.ModelChoiceFilter(
+        label="Phase",
+        queryset=PhaseDeploiement.objects.all(),
+        to_field_name="code",
+        field_name="aire__entree_phase__phase",
+        empty_label="Toutes",
+    )
+    conference = django_filters.ModelChoiceFilter(
+        label="Conférence", queryset=ConferenceTerritoriale.objects.only("pk", "nom"), empty_label="Toutes"
+    )
+    statut = django_filters.ChoiceFilter(label="Statut", choices=Statut.choices)
+
+    class Meta:
+        model = Objectif
+        fields = ["aire", "dispositif", "annee", "phase", "conference", "statut"]
+
+    def filtrer_aire(self, queryset, name, value):
+        value = value.strip()
+        if AireUrbaine.objects.filter(code__iexact=value).exists():
+            return queryset.filter(aire__code__iexact=value)
+        return queryset.filter(aire__nom__icontains=value)

@@ -1,0 +1,43 @@
+import django_tables2 as tables
+
+from partenariat.colonnes import NombreColumn, TauxColumn
+
+from .models import Objectif, Statut
+
+
+class ObjectifTable(tables.Table):
+    """Also the format of the bulk import of achievements: area code, scheme, year come first."""
+
+    aire__code = tables.Column(verbose_name="Code aire")
+    aire = tables.Column(
+        verbose_name="Aire urbaine", linkify=lambda record: record.aire.get_absolute_url(), order_by=("aire__nom",)
+    )
+    dispositif = tables.Column(verbose_name="Dispositif", linkify=True)
+    annee = tables.Column(verbose_name="Année")
+    cible = NombreColumn(verbose_name="Cible")
+    unite = tables.Column(verbose_name="Unité")
+    realise = NombreColumn(verbose_name="Réalisé")
+    taux = TauxColumn(verbose_name="Taux de réalisation")
+    statut = tables.Column(verbose_name="Statut")
+
+    class Meta:
+        model = Objectif
+        fields = ["aire__code", "aire", "dispositif", "annee", "cible", "unite"]
+        sequence = [*fields, "realise", "taux", "statut"]
+        caption = "Objectifs partagés"
+        empty_text = "Aucun objectif ne correspond à ces filtres."
+        order_by = ("aire__code", "annee", "dispositif")
+
+    def render_aire(self, record):
+        return record.aire.nom
+
+    def value_aire(self, record):
+        return record.aire.nom
+
+    def render_statut(self, value):
+        from django.utils.html import format_html
+
+        return format_html('<span class="statut statut-{}">{}</span>', value, Statut(value).label)
+
+    def value_statut(self, value):
+        return Statut(value).label

@@ -1,0 +1,50 @@
+"""The 2012→2016 timeline of the rollout page, drawn as inline SVG on the server (no script, CSP-safe)."""
+
+import datetime
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+DEBUT = datetime.date(2012, 1, 1)
+FIN = datetime.date(2016, 12, 31)
+LARGEUR, HAUTEUR, MARGE = 960, 150, 40
+
+
+def _x(date):
+    date = min(max(date, DEBUT), FIN)
+    return MARGE + (date - DEBUT).days * (LARGEUR - 2 * MARGE) / (FIN - DEBUT).days
+
+
+def frise_deploiement(evenements, au):
+    """`evenements` = [(date, libellé)]; the chosen date `au` is marked. Labels alternate rows to stay legible."""
+    parties = [
+        f'<svg class="frise" viewBox="0 0 {LARGEUR} {HAUTEUR}" role="img" aria-labelledby="frise-titre frise-desc" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        '<title id="frise-titre">Frise du déploiement, 2012 à 2016</title>',
+        f'<desc id="frise-desc">{len(evenements)} événements ; date affichée : {au:%d/%m/%Y}.</desc>',
+        f'<line x1="{MARGE}" y1="75" x2="{LARGEUR - MARGE}" y2="75" stroke="#1d3f72" stroke-width="3"/>',
+    ]
+    for annee in range(DEBUT.year, FIN.year + 1):
+        x = _x(datetime.date(annee, 1, 1))
+        parties.append(f'<line x1="{x:.1f}" y1="68" x2="{x:.1f}" y2="82" stroke="#1d3f72" stroke-width="2"/>')
+        parties.append(f'<text x="{x:.1f}" y="100" font-size="14" fill="#1e1e1e" text-anchor="middle">{annee}</text>')
+    for i, (date, libelle) in enumerate(sorted(evenements)):
+        x = _x(date)
+        y = 40 if i % 2 == 0 else 128
+        couleur = "#1b6e3a" if date <= au else "#5b6470"
+        parties.append(
+            f'<circle cx="{x:.1f}" cy="75" r="6" fill="{couleur}"><title>{date:%d/%m/%Y} — '
+            f"{escape(libelle)}</title></circle>"
+        )
+        parties.append(
+            f'<text x="{x:.1f}" y="{y}" font-size="12" fill="#1e1e1e" text-anchor="middle">'
+            f"{escape(libelle[:28])}</text>"
+        )
+    x = _x(au)
+    parties.append(f'<line x1="{x:.1f}" y1="50" x2="{x:.1f}" y2="110" stroke="#b3261e" stroke-width="3"/>')
+    parties.append(
+        f'<text x="{x:.1f}" y="146" font-size="13" fill="#b3261e" text-anchor="middle" '
+        f'font-weight="bold">{au:%d/%m/%Y}</text>'
+    )
+    parties.append("</svg>")
+    return mark_safe("".join(parties))

@@ -1,0 +1,62 @@
+"""The one list view every list page shares: filters in the URL, sortable paginated table, CSV/XLSX/ODS export."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from engagements.models import date_de_reference
+
+FORMATS_EXPORT = ("csv", "xlsx", "ods")
+
+
+def lire_date(request, parametre="date"):
+    """The `?date=AAAA-MM-JJ` of a request, or None; a bad date is reported in French, never a 500."""
+    brute = request.GET.get(parametre, "").strip()
+    if not brute:
+        return None
+    try:
+        return datetime.date.fromisoformat(brute)
+    except ValueError:
+        messages.error(request, f"La date « {brute} » n'est pas valide : utilisez le format AAAA-MM-JJ.")
+        return None
+
+
+class DateDeReferenceMixin:
+    """Pages that can show the partnership as it stood on a past date (`?date=`), today by default."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.date_choisie = lire_date(request)
+        self.au = date_de_reference(self.date_choisie)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["au"] = self.au
+        context["date_choisie"] = self.date_choisie
+        return context
+
+
+class ListeView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+    """Set `model`/`queryset`, `table_class`, `filterset_class`, `titre` and `export_name`; nothing else is needed."""
+
+    template_name = "liste.html"
+    paginate_by = 25
+    export_formats = FORMATS_EXPORT
+    titre = ""
+    introduction = ""
+
+    def get_table_kwargs(self):
+        kwargs = super().get_table_kwargs()
+        kwargs.setdefault("attrs", {"class": "table"})
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["titre"] = self.titre
+        context["introduction"] = self.introduction
+        context["formats_export"] = self.export_formats
+        return context
