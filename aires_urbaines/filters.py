@@ -37,8 +37,10 @@ class AireUrbaineFilter(django_filters.FilterSet):
     """Filters of /aires/; phase and conference read the annotations of `avec_synthese`."""
 
     q = django_filters.CharFilter(label="Recherche", method="filtrer_texte", help_text="Nom ou code de l'aire")
-    categorie = django_filters.ChoiceFilter(label="Catégorie", choices=AireUrbaine.Categorie.choices)
-    tension = django_filters.ChoiceFilter(label="Tension du marché", choices=Tension.choices)
+    categorie = django_filters.ChoiceFilter(
+        label="Catégorie", choices=AireUrbaine.Categorie.choices, empty_label="Toutes"
+    )
+    tension = django_filters.ChoiceFilter(label="Tension du marché", choices=Tension.choices, empty_label="Toutes")
     phase = django_filters.ModelChoiceFilter(
         label="Phase",
         queryset=PhaseDeploiement.objects.all(),
@@ -46,12 +48,17 @@ class AireUrbaineFilter(django_filters.FilterSet):
         method="filtrer_phase",
         empty_label="Toutes",
     )
-    region = django_filters.ChoiceFilter(label="Région (2012)", choices=REGIONS_2012, method="filtrer_region")
+    region = django_filters.ChoiceFilter(
+        label="Région (2012)", choices=REGIONS_2012, method="filtrer_region", empty_label="Toutes"
+    )
     departement = django_filters.CharFilter(
         label="Département", method="filtrer_departement", help_text="Code, par exemple 69 ou 2A"
     )
-    avec_conference = django_filters.BooleanFilter(
-        label="Couverte par une conférence", method="filtrer_conference", widget=django_filters.widgets.BooleanWidget
+    avec_conference = django_filters.ChoiceFilter(
+        label="Couverte par une conférence",
+        choices=[("oui", "Oui"), ("non", "Non")],
+        empty_label="Indifférent",
+        method="filtrer_conference",
     )
 
     class Meta:
@@ -72,4 +79,4 @@ class AireUrbaineFilter(django_filters.FilterSet):
         return queryset.filter(Exists(Commune.objects.filter(aire_urbaine=OuterRef("pk"), departement=code)))
 
     def filtrer_conference(self, queryset, name, value):
-        return queryset.filter(conference_nom__isnull=not value)
+        return queryset.filter(conference_nom__isnull=value != "oui")

@@ -1,4 +1,5 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
@@ -43,7 +44,10 @@ class AireUrbaineDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateVi
             departements=aire.departements(),
             conferences=ConferenceTerritoriale.objects.filter(aires=aire).order_by("nom"),
             intercommunalites=intercommunalites,
-            associations=AssociationProgrammation.objects.filter(intercommunalite__in=intercommunalites)
+            associations=AssociationProgrammation.objects.filter(
+                Q(intercommunalite__in=intercommunalites) | Q(conference__aires=aire)
+            )
+            .distinct()
             .select_related("intercommunalite", "conference")
             .order_by("intercommunalite__nom", "document"),
             observations=Observation.objects.filter(aires=aire).select_related("conference").order_by("-date"),

@@ -6,7 +6,9 @@ from .models import ConferenceTerritoriale, EtatInstallation
 
 class ConferenceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Recherche", method="filtrer_texte", help_text="Conférence, aire ou bassin")
-    etat_installation = django_filters.ChoiceFilter(label="Installation", choices=EtatInstallation.choices)
+    etat_installation = django_filters.ChoiceFilter(
+        label="Installation", choices=EtatInstallation.choices, empty_label="Toutes"
+    )
 
     class Meta:
         model = ConferenceTerritoriale

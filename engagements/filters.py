@@ -11,9 +11,9 @@ class ObjectifFilter(django_filters.FilterSet):
     """Filters of /objectifs/; `statut` reads the annotation of `avec_avancement`."""
 
     aire = django_filters.CharFilter(label="Aire urbaine", method="filtrer_aire", help_text="Nom ou code")
-    dispositif = django_filters.ChoiceFilter(label="Dispositif", choices=Dispositif.choices)
+    dispositif = django_filters.ChoiceFilter(label="Dispositif", choices=Dispositif.choices, empty_label="Tous")
     annee = django_filters.ChoiceFilter(
-        label="Année", choices=[(str(a), str(a)) for a in range(ANNEE_DEBUT, ANNEE_FIN + 1)]
+        label="Année", choices=[(str(a), str(a)) for a in range(ANNEE_DEBUT, ANNEE_FIN + 1)], empty_label="Toutes"
     )
     phase = django_filters.ModelChoiceFilter(
         label="Phase",
@@ -25,7 +25,7 @@ class ObjectifFilter(django_filters.FilterSet):
     conference = django_filters.ModelChoiceFilter(
         label="Conférence", queryset=ConferenceTerritoriale.objects.only("pk", "nom"), empty_label="Toutes"
     )
-    statut = django_filters.ChoiceFilter(label="Statut", choices=Statut.choices)
+    statut = django_filters.ChoiceFilter(label="Statut", choices=Statut.choices, empty_label="Tous")
 
     class Meta:
         model = Objectif

@@ -7,7 +7,8 @@ from django.utils.safestring import mark_safe
 
 DEBUT = datetime.date(2012, 1, 1)
 FIN = datetime.date(2016, 12, 31)
-LARGEUR, HAUTEUR, MARGE = 960, 150, 40
+LARGEUR, HAUTEUR, MARGE = 960, 190, 40
+LIGNES_LIBELLES = (16, 34, 52, 130, 148, 166)
 
 
 def _x(date):
@@ -30,21 +31,24 @@ def frise_deploiement(evenements, au):
         parties.append(f'<text x="{x:.1f}" y="100" font-size="14" fill="#1e1e1e" text-anchor="middle">{annee}</text>')
     for i, (date, libelle) in enumerate(sorted(evenements)):
         x = _x(date)
-        y = 40 if i % 2 == 0 else 128
+        y = LIGNES_LIBELLES[i % len(LIGNES_LIBELLES)]
         couleur = "#1b6e3a" if date <= au else "#5b6470"
+        ancre = "start" if x < LARGEUR / 2 else "end"
+        bout = y + 4 if y < 75 else y - 12
+        parties.append(f'<line x1="{x:.1f}" y1="75" x2="{x:.1f}" y2="{bout}" stroke="{couleur}" stroke-width="1"/>')
         parties.append(
-            f'<circle cx="{x:.1f}" cy="75" r="6" fill="{couleur}"><title>{date:%d/%m/%Y} — '
-            f"{escape(libelle)}</title></circle>"
+            f'<circle cx="{x:.1f}" cy="75" r="6" fill="{couleur}"><title>{date:%d/%m/%Y} — {escape(libelle)}</title>'
+            "</circle>"
         )
         parties.append(
-            f'<text x="{x:.1f}" y="{y}" font-size="12" fill="#1e1e1e" text-anchor="middle">'
-            f"{escape(libelle[:28])}</text>"
+            f'<text x="{x:.1f}" y="{y}" font-size="12" fill="#1e1e1e" text-anchor="{ancre}">'
+            f"{date:%d/%m/%Y} · {escape(libelle)}</text>"
         )
     x = _x(au)
-    parties.append(f'<line x1="{x:.1f}" y1="50" x2="{x:.1f}" y2="110" stroke="#b3261e" stroke-width="3"/>')
+    parties.append(f'<line x1="{x:.1f}" y1="62" x2="{x:.1f}" y2="88" stroke="#b3261e" stroke-width="4"/>')
     parties.append(
-        f'<text x="{x:.1f}" y="146" font-size="13" fill="#b3261e" text-anchor="middle" '
-        f'font-weight="bold">{au:%d/%m/%Y}</text>'
+        f'<text x="{x:.1f}" y="184" font-size="13" fill="#b3261e" text-anchor="middle" font-weight="bold">'
+        f"Date affichée : {au:%d/%m/%Y}</text>"
     )
     parties.append("</svg>")
     return mark_safe("".join(parties))

@@ -133,7 +133,8 @@ LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Grouping is explicit (intcomma, NombreColumn) so that years and ids never render as "2 013".
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["partenariat.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 

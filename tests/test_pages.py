@@ -13,7 +13,7 @@ PAGES = [
     "/deploiement/",
     "/deploiement/?date=2013-06-30",
     "/aires/",
-    "/aires/?phase=prioritaire-2013&categorie=grande&avec_conference=true",
+    "/aires/?phase=prioritaire-2013&categorie=grande&avec_conference=oui",
     "/aires/?sort=-taux",
     "/aires/?sort=phase_libelle",
     "/aires/?sort=conference_nom",

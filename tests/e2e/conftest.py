@@ -1,0 +1,69 @@
+"""Real Chromium (Debian's) driven by Playwright against the live test server."""
+
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGUMENTS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def navigateur():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Chromium est introuvable alors que CI=true : installez le paquet Debian « chromium ».")
+        pytest.skip("Chromium n'est pas installé (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGUMENTS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def donnees_demo(transactional_db):
+    from django.core.management import call_command
+
+    call_command("charger_demo", verbosity=0)
+
+
+@pytest.fixture
+def nouvelle_page(navigateur, live_server):
+    contextes = []
+
+    def ouvrir(**options):
+        contexte = navigateur.new_context(base_url=live_server.url, accept_downloads=True, locale="fr-FR", **options)
+        contexte.set_default_timeout(15_000)
+        contextes.append(contexte)
+        return contexte.new_page()
+
+    yield ouvrir
+    for contexte in contextes:
+        contexte.close()
+
+
+def se_connecter(page, identifiant, mot_de_passe="demo-partenariat"):
+    page.goto("/comptes/connexion/")
+    page.get_by_label("Identifiant").fill(identifiant)
+    page.get_by_label("Mot de passe").fill(mot_de_passe)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/")
