@@ -1,0 +1,26 @@
+"""`manage.py charger_demo`: the protocol's facts, the roles and the demo data, in one idempotent run."""
+
+from django.core.management.base import BaseCommand
+
+from partenariat.demo import MOT_DE_PASSE_DEMO, charger_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge les faits du protocole-cadre du 27 juin 2012, les rôles et des données de démonstration. "
+        "Sans effet sur ce qui est déjà présent : la commande peut être relancée."
+    )
+
+    def handle(self, *args, **options):
+        bilan = charger_demo()
+        for ligne in bilan.lignes():
+            self.stdout.write(ligne)
+        if bilan.total_crees:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Données de démonstration chargées. Comptes : elu, uesl, secretariat-lyon, admin "
+                    f"(mot de passe « {MOT_DE_PASSE_DEMO} » à la création)."
+                )
+            )
+        else:
+            self.stdout.write(self.style.SUCCESS("Tout était déjà chargé : aucune donnée créée."))
