@@ -11,6 +11,7 @@ urlpatterns = [
     path("aires/", include("aires_urbaines.urls")),
     path("conferences/", include("conferences.urls")),
     path("objectifs/", include("engagements.urls")),
+    path("rapports/", include("partenariat.urls_rapports")),
     path("comptes/connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="connexion"),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
     path("admin/", admin.site.urls),

@@ -7,5 +7,4 @@ app_name = "partenariat"
 urlpatterns = [
     path("", views.TableauDeBordView.as_view(), name="tableau_de_bord"),
     path("deploiement/", views.DeploiementView.as_view(), name="deploiement"),
-    path("rapports/", views.RapportsView.as_view(), name="rapports"),
 ]

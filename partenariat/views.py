@@ -88,7 +88,3 @@ class DeploiementView(LoginRequiredMixin, TemplateView):
             ],
         )
         return context
-
-
-class RapportsView(LoginRequiredMixin, TemplateView):
-    template_name = "partenariat/rapports.html"
