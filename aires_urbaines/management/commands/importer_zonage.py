@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from aires_urbaines.management import BarreProgression
+from aires_urbaines.services import ErreurImport, importer_zonage
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe une liste du zonage A/B/C des communes (colonnes « Code Commune » ou « CODGEO », et « Zone ABC » ou "
+        "« Zonage… »), puis recalcule la tension du marché de chaque aire urbaine, pondérée par la population. "
+        "À lancer après importer_communes."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("fichier", help="fichier CSV (UTF-8 ou Latin-1, séparateur « ; » ou « , »)")
+        parser.add_argument(
+            "--millesime",
+            help="libellé du millésime du zonage (ex. « Zonage A/B/C 2022 ») ; par défaut, tiré du nom du fichier",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="tout vérifier et compter, puis annuler : rien n'est enregistré"
+        )
+
+    def handle(self, *args, **options):
+        barre = BarreProgression(self.stdout) if self.stdout.isatty() else None
+        try:
+            rapport = importer_zonage(
+                options["fichier"], millesime=options["millesime"], dry_run=options["dry_run"], progress=barre
+            )
+        except ErreurImport as exc:
+            raise CommandError(f"Import annulé, rien n'a été enregistré. {exc}") from exc
+        finally:
+            if barre:
+                barre.terminer()
+        for ligne in rapport.lignes():
+            self.stdout.write(ligne)

@@ -1,0 +1,130 @@
+"""Reproducible large data set on top of the INSEE import, to measure pages, reports and load at full-France scale."""
+
+import datetime
+import itertools
+import random
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from aires_urbaines.models import AireUrbaine, BassinEmploi, Commune
+from conferences.models import ConferenceTerritoriale, MembreConference, Reunion
+from engagements.models import Dispositif, Objectif, Realisation, Unite
+
+PREFIXE = "Charge – "
+ORGANISATIONS = [("employeurs", o) for o in ("MEDEF", "CGPME", "UPA")] + [
+    ("salaries", o) for o in ("CGT", "CFDT", "CGT-FO", "CFTC", "CFE-CGC")
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Crée un jeu de données de charge reproductible : une conférence par zone d'emploi, leurs membres et "
+        "réunions, des objectifs et des réalisations en masse (après importer_communes)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--objectifs", type=int, default=50_000, help="Nombre d'objectifs (défaut 50 000).")
+        parser.add_argument(
+            "--realisations", type=int, default=500_000, help="Nombre de réalisations (défaut 500 000)."
+        )
+        parser.add_argument("--graine", type=int, default=2012, help="Graine du tirage aléatoire (reproductible).")
+
+    def handle(self, *args, objectifs, realisations, graine, **options):
+        if objectifs < 0 or realisations < 0:
+            raise CommandError("Les nombres d'objectifs et de réalisations doivent être positifs.")
+        aires = list(AireUrbaine.objects.order_by("code").values_list("pk", flat=True))
+        if not aires:
+            raise CommandError("Aucune aire urbaine : lancez d'abord importer_communes.")
+        debut = time.perf_counter()
+        with transaction.atomic():
+            nb_conf, nb_objectifs, nb_realisations = generer(aires, objectifs, realisations, random.Random(graine))
+        self.stdout.write(
+            f"{nb_conf} conférences, {nb_objectifs} objectifs et {nb_realisations} réalisations créés "
+            f"en {time.perf_counter() - debut:.1f} s."
+        )
+
+
+def generer(aires, nb_objectifs, nb_realisations, hasard):
+    """Bulk inserts only (no per-row history): these rows measure speed, they are not a partnership's record."""
+    Realisation.objects.filter(objectif__notes=PREFIXE + "objectif généré").delete()
+    Objectif.objects.filter(notes=PREFIXE + "objectif généré").delete()
+    ConferenceTerritoriale.objects.filter(nom__startswith=PREFIXE).delete()
+
+    bassins = list(BassinEmploi.objects.order_by("code"))
+    conferences = ConferenceTerritoriale.objects.bulk_create(
+        ConferenceTerritoriale(
+            nom=f"{PREFIXE}{bassin.nom} ({bassin.code})",
+            date_installation=datetime.date(2012, 7, 1) + datetime.timedelta(days=hasard.randrange(0, 400)),
+        )
+        for bassin in bassins
+    )
+    par_bassin = {c.nom: c for c in conferences}
+    Liens = ConferenceTerritoriale.bassins.through
+    Liens.objects.bulk_create(
+        Liens(conferenceterritoriale=par_bassin[f"{PREFIXE}{b.nom} ({b.code})"], bassinemploi=b) for b in bassins
+    )
+    couples = (
+        Commune.objects.filter(bassin_emploi__isnull=False, aire_urbaine__isnull=False)
+        .order_by()
+        .values_list("bassin_emploi_id", "aire_urbaine_id")
+        .distinct()
+    )
+    conference_du_bassin = {b.pk: par_bassin[f"{PREFIXE}{b.nom} ({b.code})"] for b in bassins}
+    AiresLiees = ConferenceTerritoriale.aires.through
+    AiresLiees.objects.bulk_create(
+        AiresLiees(conferenceterritoriale=conference_du_bassin[bassin_id], aireurbaine_id=aire_id)
+        for bassin_id, aire_id in couples
+    )
+    MembreConference.objects.bulk_create(
+        MembreConference(conference=c, nom=f"Membre {i + 1}", college=college, organisation=organisation)
+        for c in conferences
+        for i, (college, organisation) in enumerate(hasard.sample(ORGANISATIONS, 6))
+    )
+    Reunion.objects.bulk_create(
+        Reunion(conference=c, date=datetime.date(2013, 1, 15) + datetime.timedelta(days=120 * k), lieu="Préfecture")
+        for c in conferences
+        for k in range(4)
+    )
+
+    existants = set(Objectif.objects.values_list("unite", "annee", "dispositif", "aire_id"))
+    combinaisons = (
+        c for c in itertools.product(Unite.values, range(2013, 2016), Dispositif.values, aires) if c not in existants
+    )
+    objectifs = Objectif.objects.bulk_create(
+        (
+            Objectif(
+                aire_id=aire_id,
+                dispositif=dispositif,
+                annee=annee,
+                unite=unite,
+                cible=hasard.randrange(10, 2_000),
+                date_accord=datetime.date(annee - 1, 12, 1),
+                notes=PREFIXE + "objectif généré",
+            )
+            for unite, annee, dispositif, aire_id in itertools.islice(combinaisons, nb_objectifs)
+        ),
+        batch_size=5_000,
+    )
+    if objectifs and nb_realisations:
+        lot = []
+        total = 0
+        for n in range(nb_realisations):
+            objectif = objectifs[n % len(objectifs)]
+            lot.append(
+                Realisation(
+                    objectif=objectif,
+                    date=datetime.date(objectif.annee, 1, 1) + datetime.timedelta(days=hasard.randrange(0, 365)),
+                    quantite=hasard.randrange(0, objectif.cible // 5 + 2),
+                )
+            )
+            if len(lot) == 20_000:
+                Realisation.objects.bulk_create(lot)
+                total += len(lot)
+                lot = []
+        Realisation.objects.bulk_create(lot)
+        total += len(lot)
+    else:
+        total = 0
+    return len(conferences), len(objectifs), total
