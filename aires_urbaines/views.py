@@ -5,15 +5,19 @@ from django.views.generic import TemplateView
 
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, Observation
 from engagements.services import objectifs_pour, realisations_de, serie_cumulee, synthese_objectifs
+from partenariat.demo import DEPARTEMENTS_POLES
+from partenariat.graphiques import barres_par_dispositif, courbe_avancement
 from partenariat.listes import DateDeReferenceMixin, ListeView
 from partenariat.models import periode_courante
 
+from .carte import MESSAGE_SANS_CONTOURS, render_carte_aires
 from .filters import AireUrbaineFilter
-from .models import AireUrbaine
+from .models import AireUrbaine, PhaseDeploiement
 from .tables import AireUrbaineTable
 
 
 class AireUrbaineListView(DateDeReferenceMixin, ListeView):
+    template_name = "aires_urbaines/aire_list.html"
     table_class = AireUrbaineTable
     filterset_class = AireUrbaineFilter
     titre = "Aires urbaines"
@@ -37,6 +41,7 @@ class AireUrbaineDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateVi
         )
         periode = periode_courante()
         objectifs = list(objectifs_pour(aire=aire, au=self.au))
+        synthese = synthese_objectifs(objectifs, periode.annees)
         intercommunalites = aire.intercommunalites()
         context.update(
             aire=aire,
@@ -51,8 +56,58 @@ class AireUrbaineDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateVi
             .select_related("intercommunalite", "conference")
             .order_by("intercommunalite__nom", "document"),
             observations=Observation.objects.filter(aires=aire).select_related("conference").order_by("-date"),
-            synthese=synthese_objectifs(objectifs, periode.annees),
+            synthese=synthese,
             objectifs=objectifs,
-            serie=serie_cumulee(realisations_de(objectifs_pour(aire=aire)), self.au),
+            graphique_barres=barres_par_dispositif(
+                [(ligne.libelle, ligne.cible, ligne.realise) for ligne in synthese["lignes"]],
+                titre=f"Objectifs de l'aire de {aire.nom} : cible et réalisé par dispositif",
+            ),
+            graphique_courbe=courbe_avancement(
+                serie_cumulee(realisations_de(objectifs_pour(aire=aire)), self.au),
+                cible=synthese["cible"] or None,
+                titre=f"Réalisations cumulées de l'aire de {aire.nom}",
+            ),
+        )
+        return context
+
+
+class CarteView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView):
+    """Metropolitan France with its urban areas, coloured by rollout phase or by completion rate."""
+
+    template_name = "aires_urbaines/carte.html"
+    MODES = {"phase": "par phase de déploiement", "avancement": "par taux de réalisation"}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        mode = self.request.GET.get("mode", "phase")
+        mode = mode if mode in self.MODES else "phase"
+        aires = list(
+            AireUrbaine.objects.avec_synthese(self.au)
+            .filter(Q(categorie=AireUrbaine.Categorie.GRANDE) | Q(entree_phase__isnull=False))
+            .order_by("-population")
+        )
+        lignes = [
+            {
+                "id": aire.pk,
+                "code": aire.code,
+                "nom": aire.nom,
+                "population": aire.population,
+                "phase": aire.phase_libelle,
+                "taux": aire.taux,
+                "departement": DEPARTEMENTS_POLES.get(aire.code),
+            }
+            for aire in aires
+        ]
+        context.update(
+            mode=mode,
+            modes=self.MODES,
+            carte=render_carte_aires(
+                lignes,
+                mode=mode,
+                titre=f"Aires urbaines {self.MODES[mode]} au {self.au:%d/%m/%Y}",
+                phases=PhaseDeploiement.objects.values_list("libelle", flat=True),
+            ),
+            message_carte=MESSAGE_SANS_CONTOURS,
+            aires=aires,
         )
         return context

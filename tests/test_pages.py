@@ -20,6 +20,8 @@ PAGES = [
     "/aires/?sort=-nb_objectifs",
     "/aires/?date=2013-06-30&q=aire",
     "/aires/001/",
+    "/aires/carte/",
+    "/aires/carte/?mode=avancement&date=2013-06-30",
     "/aires/001/?date=2013-06-30",
     "/objectifs/",
     "/objectifs/?sort=-taux",
