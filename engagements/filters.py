@@ -1,7 +1,6 @@
 import django_filters
 
 from aires_urbaines.models import AireUrbaine, PhaseDeploiement
-from conferences.models import ConferenceTerritoriale
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN
 
 from .models import Dispositif, Objectif, Statut
@@ -22,8 +21,8 @@ class ObjectifFilter(django_filters.FilterSet):
         field_name="aire__entree_phase__phase",
         empty_label="Toutes",
     )
-    conference = django_filters.ModelChoiceFilter(
-        label="Conférence", queryset=ConferenceTerritoriale.objects.only("pk", "nom"), empty_label="Toutes"
+    conference = django_filters.CharFilter(
+        label="Conférence", field_name="conference__nom", lookup_expr="icontains", help_text="Nom de la conférence"
     )
     statut = django_filters.ChoiceFilter(label="Statut", choices=Statut.choices, empty_label="Tous")
 

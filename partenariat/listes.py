@@ -44,10 +44,14 @@ class ListeView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
     """Set `model`/`queryset`, `table_class`, `filterset_class`, `titre` and `export_name`; nothing else is needed."""
 
     template_name = "liste.html"
-    paginate_by = 25
+    taille_page = 25
     export_formats = FORMATS_EXPORT
     titre = ""
     introduction = ""
+
+    def get_table_pagination(self, table):
+        # Not `paginate_by`: ListView would then paginate the queryset a second time (one more COUNT).
+        return {"per_page": self.taille_page}
 
     def get_table_kwargs(self):
         kwargs = super().get_table_kwargs()

@@ -14,13 +14,13 @@ _compteur = itertools.count(100)
 def protocole():
     return Protocole.objects.get_or_create(
         titre="Protocole-cadre de test",
-        defaults=dict(date_signature=datetime.date(2012, 6, 27), annee_debut=2013, annee_fin=2015),
+        defaults={"date_signature": datetime.date(2012, 6, 27), "annee_debut": 2013, "annee_fin": 2015},
     )[0]
 
 
 def phase(code="prioritaire-2013", debut=datetime.date(2013, 1, 1), ordre=1, libelle=None):
     return PhaseDeploiement.objects.get_or_create(
-        code=code, defaults=dict(libelle=libelle or code, date_debut=debut, ordre=ordre)
+        code=code, defaults={"libelle": libelle or code, "date_debut": debut, "ordre": ordre}
     )[0]
 
 
@@ -36,7 +36,9 @@ def entree(aire_, phase_, date):
 
 
 def conference(nom=None, installation=None, aires=()):
-    conf = ConferenceTerritoriale.objects.create(nom=nom or f"Conférence {next(_compteur)}", date_installation=installation)
+    conf = ConferenceTerritoriale.objects.create(
+        nom=nom or f"Conférence {next(_compteur)}", date_installation=installation
+    )
     conf.aires.set(aires)
     return conf
 
@@ -64,17 +66,20 @@ def jeu_de_donnees(nb_aires, objectifs_par_aire=3, realisations_par_objectif=2, 
         EntreePhase(aire=a, phase=prioritaire if i % 2 else extension, date_entree=D2013 if i % 2 else D2014)
         for i, a in enumerate(aires)
     )
-    bassins = BassinEmploi.objects.bulk_create(BassinEmploi(code=f"{i:04d}", nom=f"Bassin {i}") for i in range(debut, debut + nb_aires))
+    bassins = BassinEmploi.objects.bulk_create(
+        BassinEmploi(code=f"{i:04d}", nom=f"Bassin {i}") for i in range(debut, debut + nb_aires)
+    )
     conferences = ConferenceTerritoriale.objects.bulk_create(
         ConferenceTerritoriale(nom=f"Conférence {i:04d}", date_installation=datetime.date(2012, 10 + i % 3, 1))
         for i in range(debut, debut + nb_aires)
     )
     ConferenceTerritoriale.aires.through.objects.bulk_create(
-        ConferenceTerritoriale.aires.through(conferenceterritoriale=c, aireurbaine=a) for c, a in zip(conferences, aires)
+        ConferenceTerritoriale.aires.through(conferenceterritoriale=c, aireurbaine=a)
+        for c, a in zip(conferences, aires, strict=True)
     )
     ConferenceTerritoriale.bassins.through.objects.bulk_create(
         ConferenceTerritoriale.bassins.through(conferenceterritoriale=c, bassinemploi=b)
-        for c, b in zip(conferences, bassins)
+        for c, b in zip(conferences, bassins, strict=True)
     )
     MembreConference.objects.bulk_create(
         MembreConference(conference=c, nom=f"Membre {i}", college="employeurs", organisation="MEDEF")
@@ -90,7 +95,7 @@ def jeu_de_donnees(nb_aires, objectifs_par_aire=3, realisations_par_objectif=2, 
             annee=2013 + k % 3,
             cible=100 + k,
         )
-        for a, c in zip(aires, conferences)
+        for a, c in zip(aires, conferences, strict=True)
         for k in range(objectifs_par_aire)
     )
     Realisation.objects.bulk_create(

@@ -53,10 +53,34 @@ def test_nombre_de_requetes_constant(url, admin_client, django_assert_max_num_qu
 
 
 @pytest.mark.parametrize("url", ["/aires/", "/objectifs/", "/conferences/"])
-@pytest.mark.parametrize("colonne", ["code", "nom", "population", "tension", "categorie", "nb_objectifs", "taux",
-                                     "aire", "aire__code", "dispositif", "annee", "cible", "unite", "realise", "statut",
-                                     "bassins", "aires", "date_installation", "etat_installation", "nb_membres",
-                                     "nb_reunions", "phase_libelle", "conference_nom"])
+@pytest.mark.parametrize(
+    "colonne",
+    [
+        "code",
+        "nom",
+        "population",
+        "tension",
+        "categorie",
+        "nb_objectifs",
+        "taux",
+        "aire",
+        "aire__code",
+        "dispositif",
+        "annee",
+        "cible",
+        "unite",
+        "realise",
+        "statut",
+        "bassins",
+        "aires",
+        "date_installation",
+        "etat_installation",
+        "nb_membres",
+        "nb_reunions",
+        "phase_libelle",
+        "conference_nom",
+    ],
+)
 def test_tri_sur_chaque_colonne_sans_erreur(url, colonne, admin_client):
     fabriques.jeu_de_donnees(3)
     for sens in ("", "-"):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from pathlib import Path
 
 from tests.e2e.conftest import se_connecter
 
@@ -43,7 +44,7 @@ def test_parcours_d_un_elu(donnees_demo, nouvelle_page):
     nb_lignes_page = page.locator("table tbody tr").count()
     with page.expect_download() as telechargement:
         page.get_by_role("link", name="CSV").click()
-    contenu = open(telechargement.value.path(), encoding="utf-8").read()
+    contenu = Path(telechargement.value.path()).read_text(encoding="utf-8")
     lignes = list(csv.DictReader(io.StringIO(contenu)))
     assert lignes and {ligne["Code aire"] for ligne in lignes} == {"002"}
     assert len(lignes) >= nb_lignes_page

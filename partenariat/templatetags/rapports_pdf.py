@@ -1,0 +1,88 @@
+"""French typography for the PDF reports: numbers, rates, long dates, and spacing inside users' text.
+
+Numbers group thousands with a narrow no-break space (12 345), as the charts do, so a figure reads the same in
+a table and in the chart beside it; « : » takes a no-break space, « ; ? ! % » a narrow one, so that none of
+them is ever left alone at the start of a line.
+"""
+
+import datetime
+import re
+
+from django import template
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from partenariat.graphiques import format_nombre
+
+register = template.Library()
+
+ESPACE_INSECABLE = "\u00a0"
+ESPACE_FINE = "\u202f"
+TIRET = "—"
+MOIS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+_AVANT_DEUX_POINTS = re.compile(r"[ \u00a0\u202f]+:(?=\s|$)")
+_AVANT_PONCTUATION = re.compile(r"[ \u00a0\u202f]+([;?!%])")
+_APRES_GUILLEMET = re.compile(r"«[ \u00a0\u202f]+")
+_AVANT_GUILLEMET = re.compile(r"[ \u00a0\u202f]+»")
+
+
+def espacer(texte):
+    """Turn the ordinary spaces before French double punctuation into no-break ones; adds no space of its own."""
+    texte = _AVANT_DEUX_POINTS.sub(ESPACE_INSECABLE + ":", texte)
+    texte = _AVANT_PONCTUATION.sub(ESPACE_FINE + r"\1", texte)
+    texte = _APRES_GUILLEMET.sub("«" + ESPACE_INSECABLE, texte)
+    return _AVANT_GUILLEMET.sub(ESPACE_INSECABLE + "»", texte)
+
+
+@register.filter
+def typo(valeur):
+    """A user's or the code's text, escaped, then with French no-break spacing."""
+    if valeur is None:
+        return ""
+    return mark_safe(espacer(str(escape(valeur))))
+
+
+@register.filter
+def nombre(valeur):
+    """12 345 (narrow no-break space); an em dash when there is no value."""
+    if valeur is None or valeur == "":
+        return TIRET
+    return format_nombre(valeur)
+
+
+@register.filter
+def taux(valeur):
+    """A rate already in percent, one decimal: 87,4 %; an em dash when there is nothing to measure."""
+    if valeur is None or valeur == "":
+        return TIRET
+    return f"{format_nombre(valeur, 1)}{ESPACE_FINE}%"
+
+
+def date_longue_fr(jour):
+    if jour is None or jour == "":
+        return TIRET
+    if isinstance(jour, datetime.datetime):
+        jour = timezone.localtime(jour).date() if timezone.is_aware(jour) else jour.date()
+    quantieme = "1er" if jour.day == 1 else str(jour.day)
+    return f"{quantieme} {MOIS[jour.month - 1]} {jour.year}"
+
+
+@register.filter
+def date_longue(jour):
+    """27 juin 2012, 1er janvier 2013."""
+    return date_longue_fr(jour)
