@@ -1,13 +1,18 @@
 import django_tables2 as tables
+from django.urls import reverse_lazy
+from django.utils.html import format_html
 
 from partenariat.colonnes import NombreColumn, TauxColumn
 
 from .models import AireUrbaine
 
+PREFIXE_AIRES = reverse_lazy("aires_urbaines:aire_list")
+PREFIXE_CONFERENCES = reverse_lazy("conferences:conference_list")
+
 
 class AireUrbaineTable(tables.Table):
-    code = tables.Column(verbose_name="Code", linkify=True)
-    nom = tables.Column(verbose_name="Aire urbaine", linkify=True)
+    code = tables.Column(verbose_name="Code")
+    nom = tables.Column(verbose_name="Aire urbaine")
     categorie = tables.Column(verbose_name="Catégorie")
     population = NombreColumn(verbose_name="Population")
     tension = tables.Column(verbose_name="Tension")
@@ -26,13 +31,15 @@ class AireUrbaineTable(tables.Table):
         empty_text = "Aucune aire urbaine ne correspond à ces filtres."
         order_by = "code"
 
-    def render_conference_nom(self, value, record):
-        from django.urls import reverse
-        from django.utils.html import format_html
+    # Links are built from the URL prefix once, not reverse()d for every cell of every row.
+    def render_code(self, value):
+        return format_html('<a href="{}{}/">{}</a>', PREFIXE_AIRES, value, value)
 
-        return format_html(
-            '<a href="{}">{}</a>', reverse("conferences:conference_detail", args=[record.conference_id]), value
-        )
+    def render_nom(self, value, record):
+        return format_html('<a href="{}{}/">{}</a>', PREFIXE_AIRES, record.code, value)
+
+    def render_conference_nom(self, value, record):
+        return format_html('<a href="{}{}/">{}</a>', PREFIXE_CONFERENCES, record.conference_id, value)
 
     def value_conference_nom(self, value):
         return value

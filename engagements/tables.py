@@ -1,18 +1,21 @@
 import django_tables2 as tables
+from django.urls import reverse_lazy
+from django.utils.html import format_html
 
 from partenariat.colonnes import NombreColumn, TauxColumn
 
 from .models import Objectif, Statut
+
+PREFIXE_AIRES = reverse_lazy("aires_urbaines:aire_list")
+PREFIXE_OBJECTIFS = reverse_lazy("engagements:objectif_list")
 
 
 class ObjectifTable(tables.Table):
     """Also the format of the bulk import of achievements: area code, scheme, year come first."""
 
     aire__code = tables.Column(verbose_name="Code aire")
-    aire = tables.Column(
-        verbose_name="Aire urbaine", linkify=lambda record: record.aire.get_absolute_url(), order_by=("aire__nom",)
-    )
-    dispositif = tables.Column(verbose_name="Dispositif", linkify=True)
+    aire = tables.Column(verbose_name="Aire urbaine", order_by=("aire__nom",))
+    dispositif = tables.Column(verbose_name="Dispositif")
     annee = tables.Column(verbose_name="Année")
     cible = NombreColumn(verbose_name="Cible")
     unite = tables.Column(verbose_name="Unité")
@@ -28,15 +31,17 @@ class ObjectifTable(tables.Table):
         empty_text = "Aucun objectif ne correspond à ces filtres."
         order_by = ("aire__code", "annee", "dispositif")
 
+    # Links are built from the URL prefix once, not reverse()d for every cell of every row.
     def render_aire(self, record):
-        return record.aire.nom
+        return format_html('<a href="{}{}/">{}</a>', PREFIXE_AIRES, record.aire.code, record.aire.nom)
+
+    def render_dispositif(self, value, record):
+        return format_html('<a href="{}{}/">{}</a>', PREFIXE_OBJECTIFS, record.pk, value)
 
     def value_aire(self, record):
         return record.aire.nom
 
     def render_statut(self, value):
-        from django.utils.html import format_html
-
         return format_html('<span class="statut statut-{}">{}</span>', value, Statut(value).label)
 
     def value_statut(self, value):
