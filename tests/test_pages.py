@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from conferences.models import ConferenceTerritoriale
+from engagements.models import Objectif
 from tests import fabriques
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +30,11 @@ PAGES = [
     "/objectifs/?sort=statut&statut=en_retard",
     "/objectifs/?sort=-realise&aire=001",
     "/objectifs/?date=2013-06-30&annee=2013&phase=prioritaire-2013",
-    "/objectifs/1/",
+    "/objectifs/{objectif}/",
     "/conferences/",
     "/conferences/?sort=-nb_objectifs",
     "/conferences/?sort=etat_installation&q=conf",
-    "/conferences/1/",
+    "/conferences/{conference}/",
     "/rapports/",
 ]
 PLAFOND_REQUETES = 16
@@ -41,6 +43,10 @@ PLAFOND_REQUETES = 16
 @pytest.mark.parametrize("url", PAGES)
 def test_nombre_de_requetes_constant(url, admin_client, django_assert_max_num_queries):
     fabriques.jeu_de_donnees(3)
+    url = url.format(
+        objectif=Objectif.objects.order_by("pk").first().pk,
+        conference=ConferenceTerritoriale.objects.order_by("pk").first().pk,
+    )
     comptes = []
     for ajout in (None, 150):
         if ajout:
