@@ -1,13 +1,9 @@
 import django_tables2 as tables
-from django.urls import reverse_lazy
 from django.utils.html import format_html
 
-from partenariat.colonnes import NombreColumn, TauxColumn
+from partenariat.colonnes import NombreColumn, TauxColumn, prefixe_url
 
 from .models import AireUrbaine
-
-PREFIXE_AIRES = reverse_lazy("aires_urbaines:aire_list")
-PREFIXE_CONFERENCES = reverse_lazy("conferences:conference_list")
 
 
 class AireUrbaineTable(tables.Table):
@@ -33,13 +29,15 @@ class AireUrbaineTable(tables.Table):
 
     # Links are built from the URL prefix once, not reverse()d for every cell of every row.
     def render_code(self, value):
-        return format_html('<a href="{}{}/">{}</a>', PREFIXE_AIRES, value, value)
+        return format_html('<a href="{}{}/">{}</a>', prefixe_url("aires_urbaines:aire_list"), value, value)
 
     def render_nom(self, value, record):
-        return format_html('<a href="{}{}/">{}</a>', PREFIXE_AIRES, record.code, value)
+        return format_html('<a href="{}{}/">{}</a>', prefixe_url("aires_urbaines:aire_list"), record.code, value)
 
     def render_conference_nom(self, value, record):
-        return format_html('<a href="{}{}/">{}</a>', PREFIXE_CONFERENCES, record.conference_id, value)
+        return format_html(
+            '<a href="{}{}/">{}</a>', prefixe_url("conferences:conference_list"), record.conference_id, value
+        )
 
     def value_conference_nom(self, value):
         return value

@@ -1,13 +1,9 @@
 import django_tables2 as tables
-from django.urls import reverse_lazy
 from django.utils.html import format_html
 
-from partenariat.colonnes import NombreColumn, TauxColumn
+from partenariat.colonnes import NombreColumn, TauxColumn, prefixe_url
 
 from .models import Objectif, Statut
-
-PREFIXE_AIRES = reverse_lazy("aires_urbaines:aire_list")
-PREFIXE_OBJECTIFS = reverse_lazy("engagements:objectif_list")
 
 
 class ObjectifTable(tables.Table):
@@ -33,10 +29,12 @@ class ObjectifTable(tables.Table):
 
     # Links are built from the URL prefix once, not reverse()d for every cell of every row.
     def render_aire(self, record):
-        return format_html('<a href="{}{}/">{}</a>', PREFIXE_AIRES, record.aire.code, record.aire.nom)
+        return format_html(
+            '<a href="{}{}/">{}</a>', prefixe_url("aires_urbaines:aire_list"), record.aire.code, record.aire.nom
+        )
 
     def render_dispositif(self, value, record):
-        return format_html('<a href="{}{}/">{}</a>', PREFIXE_OBJECTIFS, record.pk, value)
+        return format_html('<a href="{}{}/">{}</a>', prefixe_url("engagements:objectif_list"), record.pk, value)
 
     def value_aire(self, record):
         return record.aire.nom

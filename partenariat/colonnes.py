@@ -1,6 +1,9 @@
 """Table columns shared by the lists: French numbers on screen, raw values in exports."""
 
+import functools
+
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.formats import number_format
 
 
@@ -31,3 +34,9 @@ class TauxColumn(tables.Column):
 
     def value(self, value):
         return None if value is None else round(value, 1)
+
+
+@functools.cache
+def prefixe_url(nom):
+    """URL of a list page, resolved once per process: detail links are this prefix + the object's key."""
+    return reverse(nom)
