@@ -28,8 +28,13 @@ $(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-base
 	$(PIP) install -q -e ".[test]"
 	@touch $@
 
+# axe-core for the accessibility tests comes from its npm package (no CDN); skipped where npm is absent.
+node_modules/.stamp: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm absent : les tests d'accessibilité seront ignorés (hors CI)."; fi
+
 install: $(VENV)/.stamp-base
-install-test: $(VENV)/.stamp-test
+install-test: $(VENV)/.stamp-test node_modules/.stamp
 
 migrate: install
 	DEBUG=1 $(PY) manage.py migrate --noinput

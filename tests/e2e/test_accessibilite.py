@@ -1,0 +1,76 @@
+"""axe-core (its npm package, run inside real Chromium) finds no WCAG 2.1 A/AA violation on any page type."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import se_connecter
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+REGLES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def source_axe():
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail("axe-core est introuvable alors que CI=true : lancez « npm ci » à la racine du projet.")
+        pytest.skip("axe-core n'est pas installé (npm ci).")
+    return AXE.read_text(encoding="utf-8")
+
+
+def violations(page, source_axe):
+    # Under a strict CSP a <script> tag would be refused: evaluate the library's source instead.
+    page.evaluate(source_axe)
+    resultat = page.evaluate(
+        "async (regles) => await axe.run(document, {runOnly: {type: 'tag', values: regles}})", REGLES
+    )
+    return [
+        {"regle": v["id"], "impact": v["impact"], "cibles": [n["target"] for n in v["nodes"]][:5]}
+        for v in resultat["violations"]
+    ]
+
+
+def pages_a_verifier():
+    from conferences.models import ConferenceTerritoriale
+    from engagements.models import Objectif
+
+    conference = ConferenceTerritoriale.objects.get(nom__contains="Lyon")
+    objectif = Objectif.objects.filter(aire__code="002").order_by("pk").first()
+    return [
+        "/",
+        "/deploiement/?date=2013-06-30",
+        "/aires/",
+        "/aires/?phase=prioritaire-2013&sort=-taux",
+        "/aires/002/",
+        "/aires/carte/",
+        "/objectifs/",
+        f"/objectifs/{objectif.pk}/",
+        "/conferences/",
+        f"/conferences/{conference.pk}/",
+        "/rapports/",
+    ]
+
+
+def test_connexion_sans_violation(source_axe, donnees_demo, nouvelle_page):
+    page = nouvelle_page()
+    page.goto("/comptes/connexion/")
+    assert violations(page, source_axe) == []
+    page.get_by_label("Identifiant").fill("elu")
+    page.get_by_label("Mot de passe").fill("mauvais mot de passe")
+    page.get_by_role("button", name="Se connecter").click()
+    assert "incorrect" in page.content()
+    assert violations(page, source_axe) == []
+
+
+def test_chaque_type_de_page_sans_violation(source_axe, donnees_demo, nouvelle_page):
+    page = nouvelle_page()
+    se_connecter(page, "uesl")
+    resultats = {}
+    for url in pages_a_verifier():
+        page.goto(url)
+        resultats[url] = violations(page, source_axe)
+    en_defaut = {url: v for url, v in resultats.items() if v}
+    assert not en_defaut, json.dumps(en_defaut, ensure_ascii=False, indent=1)
