@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 
 from aires_urbaines.models import AireUrbaine, EntreePhase, PhaseDeploiement
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, EtatInstallation, Observation
-from engagements.models import Objectif, Realisation, Statut
-from engagements.services import compter_statuts_sql
+from engagements.models import Dispositif, Objectif, Realisation, Statut, taux_realisation
 
 from .models import Clause, periode_courante
 
@@ -63,6 +63,32 @@ def etat_deploiement(au):
     else:
         etat = Etat.EN_COURS
     return etat, par_phase, dans_dispositif, grandes
+
+
+def agreger_avancement(objectifs):
+    """Totals, counts by status and by scheme of objectives annotated by `avec_avancement`, in ONE grouped query."""
+    par_statut = dict.fromkeys(Statut.values, 0)
+    par_dispositif = {}
+    cible = realise = 0
+    lignes = (
+        objectifs.order_by()
+        .values("dispositif", "statut")
+        .annotate(n=Count("pk"), cible=Coalesce(Sum("cible"), 0), realise=Coalesce(Sum("realise"), 0))
+    )
+    for ligne in lignes:
+        par_statut[ligne["statut"]] += ligne["n"]
+        cumul = par_dispositif.setdefault(ligne["dispositif"], {"n": 0, "cible": 0, "realise": 0})
+        for cle in ("n", "cible", "realise"):
+            cumul[cle] += ligne[cle]
+        cible += ligne["cible"]
+        realise += ligne["realise"]
+    return {
+        "totaux": {"cible_totale": cible, "realise_total": realise, "taux": taux_realisation(realise, cible)},
+        "statuts": [(Statut(code).label, code, n) for code, n in par_statut.items()],
+        "par_dispositif": [
+            (libelle, par_dispositif[code]) for code, libelle in Dispositif.choices if code in par_dispositif
+        ],
+    }
 
 
 def etat_du_protocole(au):
@@ -181,9 +207,9 @@ def etat_du_protocole(au):
         )
     )
 
-    objectifs = Objectif.objects.convenus_au(au).avec_avancement(au)
-    totaux = objectifs.totaux()
-    statuts = compter_statuts_sql(objectifs)
+    avancement = agreger_avancement(Objectif.objects.convenus_au(au).avec_avancement(au))
+    totaux = avancement["totaux"]
+    statuts = avancement["statuts"]
     nb_objectifs = sum(n for _, _, n in statuts)
     par_statut = {code: n for _, code, n in statuts}
     if nb_objectifs == 0:

@@ -1,20 +1,18 @@
 import datetime
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Prefetch, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from aires_urbaines.models import EntreePhase, PhaseDeploiement
 from conferences.models import ConferenceTerritoriale, EtatInstallation
-from engagements.models import Dispositif, Objectif, Realisation
-from engagements.services import compter_statuts_sql
+from engagements.models import Objectif, Realisation
 
 from .frise import frise_deploiement
 from .listes import lire_date
 from .models import periode_courante
-from .tableau import etat_du_protocole
+from .tableau import agreger_avancement, etat_du_protocole
 
 
 class TableauDeBordView(LoginRequiredMixin, TemplateView):
@@ -51,13 +49,7 @@ class DeploiementView(LoginRequiredMixin, TemplateView):
             .prefetch_related("aires")
             .order_by("date_installation", "nom")
         )
-        objectifs = Objectif.objects.convenus_au(au).avec_avancement(au)
-        par_dispositif = {
-            ligne["dispositif"]: ligne
-            for ligne in objectifs.order_by()
-            .values("dispositif")
-            .annotate(n=Count("pk"), cible=Coalesce(Sum("cible"), 0), realise=Coalesce(Sum("realise"), 0))
-        }
+        avancement = agreger_avancement(Objectif.objects.convenus_au(au).avec_avancement(au))
         evenements = [
             (protocole.date_signature, "Signature du protocole"),
             (date_limite, "Date limite des conférences"),
@@ -72,11 +64,9 @@ class DeploiementView(LoginRequiredMixin, TemplateView):
             conferences=conferences,
             nb_a_l_heure=sum(c.etat_installation == EtatInstallation.A_L_HEURE for c in conferences),
             nb_en_retard=sum(c.etat_installation == EtatInstallation.EN_RETARD for c in conferences),
-            totaux=objectifs.totaux(),
-            statuts=compter_statuts_sql(objectifs),
-            par_dispositif=[
-                (libelle, par_dispositif.get(code)) for code, libelle in Dispositif.choices if code in par_dispositif
-            ],
+            totaux=avancement["totaux"],
+            statuts=avancement["statuts"],
+            par_dispositif=avancement["par_dispositif"],
             nb_realisations=Realisation.objects.filter(date__lte=au).count(),
             frise=frise_deploiement(evenements, au),
             dates_rapides=[
