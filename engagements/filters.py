@@ -24,7 +24,9 @@ class ObjectifFilter(django_filters.FilterSet):
     conference = django_filters.CharFilter(
         label="Conférence", field_name="conference__nom", lookup_expr="icontains", help_text="Nom de la conférence"
     )
-    statut = django_filters.ChoiceFilter(label="Statut", choices=Statut.choices, empty_label="Tous")
+    statut = django_filters.ChoiceFilter(
+        label="Statut", choices=Statut.choices, empty_label="Tous", method="filtrer_statut"
+    )
 
     class Meta:
         model = Objectif
@@ -35,3 +37,6 @@ class ObjectifFilter(django_filters.FilterSet):
         if AireUrbaine.objects.filter(code__iexact=value).exists():
             return queryset.filter(aire__code__iexact=value)
         return queryset.filter(aire__nom__icontains=value)
+
+    def filtrer_statut(self, queryset, name, value):
+        return queryset.de_statut(value, getattr(self, "au", None))

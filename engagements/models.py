@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, FloatField, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +66,21 @@ def taux_realisation(realise, cible):
     return realise * 100.0 / cible
 
 
+def statut_pour(annee, cible, realise, a_realisation, au):
+    """The rule of `ObjectifQuerySet.avec_avancement`'s `statut`, for figures already summed in Python."""
+    if not a_realisation:
+        return Statut.SANS_REALISATION
+    taux = taux_realisation(realise, cible)
+    if taux is None:
+        return Statut.DANS_LES_TEMPS
+    prorata = prorata_annee(annee, au) if ANNEE_DEBUT <= annee <= ANNEE_FIN else 100.0
+    if taux >= prorata + TOLERANCE_STATUT:
+        return Statut.EN_AVANCE
+    if taux >= prorata - TOLERANCE_STATUT:
+        return Statut.DANS_LES_TEMPS
+    return Statut.EN_RETARD
+
+
 def sous_requete_realise(au=None, chemin="objectif"):
     """Sum of achievements up to `au`, as a subquery keyed on `chemin` (no join, so no duplicated rows)."""
     realisations = Realisation.objects.filter(**{chemin: OuterRef("pk")})
@@ -111,6 +126,42 @@ class ObjectifQuerySet(models.QuerySet):
                 )
             )
         )
+
+    def de_statut(self, statut, au=None):
+        """Objectives in `statut` as of `au`: one grouped join computes it for all rows at once (filters need all).
+
+        Filtering on the `statut` annotation would repeat its correlated subqueries in WHERE for every row; this
+        hash-aggregates the achievements once and keeps the ids, which stays fast with 500,000 achievements.
+        """
+        au = date_de_reference(au)
+        jusqu_a = Q(realisations__date__lte=au)
+        realise = Coalesce(Sum("realisations__quantite", filter=jusqu_a), 0, output_field=IntegerField())
+        prorata = Case(
+            *[When(annee=annee, then=Value(prorata_annee(annee, au))) for annee in range(ANNEE_DEBUT, ANNEE_FIN + 1)],
+            default=Value(100.0),
+            output_field=FloatField(),
+        )
+        cent_realise = realise * 100.0
+        conditions = {
+            Statut.SANS_REALISATION: Q(nb=0),
+            Statut.EN_AVANCE: Q(nb__gt=0, cible__gt=0, cent_realise__gte=(prorata + TOLERANCE_STATUT) * F("cible")),
+            Statut.DANS_LES_TEMPS: Q(nb__gt=0)
+            & (
+                Q(cible=0)
+                | Q(
+                    cent_realise__gte=(prorata - TOLERANCE_STATUT) * F("cible"),
+                    cent_realise__lt=(prorata + TOLERANCE_STATUT) * F("cible"),
+                )
+            ),
+            Statut.EN_RETARD: Q(nb__gt=0, cible__gt=0, cent_realise__lt=(prorata - TOLERANCE_STATUT) * F("cible")),
+        }
+        ids = (
+            Objectif.objects.order_by()
+            .annotate(nb=Count("realisations", filter=jusqu_a), cent_realise=cent_realise)
+            .filter(conditions[statut])
+            .values("pk")
+        )
+        return self.filter(pk__in=ids)
 
     def convenus_au(self, au):
         """Objectives agreed by `au`: an objective without an agreement date counts from the start of its year."""

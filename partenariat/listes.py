@@ -33,6 +33,11 @@ class DateDeReferenceMixin:
         self.au = date_de_reference(self.date_choisie)
         return super().dispatch(request, *args, **kwargs)
 
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        filterset.au = self.au  # filters on computed progress use the same date as the columns
+        return filterset
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["au"] = self.au

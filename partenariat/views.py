@@ -49,7 +49,7 @@ class DeploiementView(LoginRequiredMixin, TemplateView):
             .prefetch_related("aires")
             .order_by("date_installation", "nom")
         )
-        avancement = agreger_avancement(Objectif.objects.convenus_au(au).avec_avancement(au))
+        avancement = agreger_avancement(Objectif.objects.convenus_au(au), au)
         evenements = [
             (protocole.date_signature, "Signature du protocole"),
             (date_limite, "Date limite des conférences"),

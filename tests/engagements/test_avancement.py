@@ -87,3 +87,14 @@ def test_synthese_par_dispositif_et_annee():
     assert accession.cible == 10
     assert synthese["totaux_annee"][2013] == {"cible": 110, "realise": 40, "taux": pytest.approx(100 * 40 / 110)}
     assert (synthese["cible"], synthese["realise"]) == (160, 40)
+
+
+@pytest.mark.parametrize("au", [D(2013, 1, 10), D(2013, 7, 2), D(2014, 2, 1), D(2016, 1, 1)])
+def test_filtre_de_statut_identique_a_l_annotation(au):
+    fabriques.jeu_de_donnees(10, objectifs_par_aire=7, realisations_par_objectif=3)
+    fabriques.objectif(fabriques.aire(), annee=2014, cible=0)
+    fabriques.realisation(Objectif.objects.get(cible=0), 5, D(2014, 1, 5))
+    annotes = {o.pk: o.statut for o in Objectif.objects.avec_avancement(au)}
+    for statut in Statut.values:
+        attendus = {pk for pk, s in annotes.items() if s == statut}
+        assert set(Objectif.objects.de_statut(statut, au).values_list("pk", flat=True)) == attendus, statut
