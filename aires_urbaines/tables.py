@@ -28,6 +28,12 @@ class AireUrbaineTable(tables.Table):
         order_by = "code"
 
     # Links are built from the URL prefix once, not reverse()d for every cell of every row.
+    def value_code(self, value):
+        return value
+
+    def value_nom(self, value):
+        return value
+
     def render_code(self, value):
         return format_html('<a href="{}{}/">{}</a>', prefixe_url("aires_urbaines:aire_list"), value, value)
 

@@ -3,7 +3,12 @@
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from simple_history.utils import bulk_create_with_history
+
+from partenariat.permissions import exiger, peut_modifier_objectif
+from partenariat.saisie import ErreurMetier, prendre_version
 
 from .models import Dispositif, Objectif, Realisation, Statut, date_de_reference, taux_realisation
 
@@ -64,10 +69,11 @@ def compter_statuts(objectifs):
 
 
 def compter_statuts_sql(objectifs_qs):
-    """Same as `compter_statuts` for a queryset annotated by `avec_avancement`, grouped in SQL (one query)."""
+    """Same as `compter_statuts` for a queryset annotated by `avec_avancement`, in one query."""
     comptes = dict.fromkeys(Statut.values, 0)
-    for ligne in objectifs_qs.order_by().values("statut").annotate(n=Count("pk")):
-        comptes[ligne["statut"]] = ligne["n"]
+    # The status is an aggregate (SQL cannot group by it): count the per-objective values instead.
+    for statut in objectifs_qs.order_by().values_list("statut", flat=True):
+        comptes[statut] += 1
     return [(Statut(code).label, code, n) for code, n in comptes.items()]
 
 
@@ -94,3 +100,96 @@ def objectifs_pour(aire=None, conference=None, au=None):
     if conference is not None:
         objectifs = objectifs.filter(aire__in=conference.aires.all())
     return objectifs.order_by("dispositif", "annee", "unite")
+
+
+# --- Data entry ---------------------------------------------------------------------------------------------------
+
+
+class ErreurEngagement(ErreurMetier):
+    """Why a change to an objective or an achievement was refused."""
+
+
+MESSAGE_OBJECTIF_EXISTANT = "Un objectif existe déjà pour cette aire, ce dispositif, cette année et cette unité."
+
+
+def _historiser(objet, user, motif=None):
+    objet._history_user = user
+    if motif:
+        objet._change_reason = motif
+
+
+def convenir_objectif(objectif, user):
+    """Record a new objective agreed for an area, a scheme and a year."""
+    exiger(peut_modifier_objectif, user, objectif)
+    try:
+        with transaction.atomic():
+            objectif.version = 1
+            _historiser(objectif, user)
+            objectif.save()
+    except IntegrityError as erreur:
+        raise ErreurEngagement(MESSAGE_OBJECTIF_EXISTANT) from erreur
+    return objectif
+
+
+def modifier_objectif(objectif, user, version):
+    """Change an objective, unless someone saved it since the user read `version` (no lost update)."""
+    exiger(peut_modifier_objectif, user, objectif)
+    try:
+        with transaction.atomic():
+            prendre_version(Objectif, objectif, version, ErreurEngagement)
+            _historiser(objectif, user)
+            objectif.save()
+    except IntegrityError as erreur:
+        raise ErreurEngagement(MESSAGE_OBJECTIF_EXISTANT) from erreur
+    return objectif
+
+
+def enregistrer_realisation(realisation, user):
+    """Record an achievement (who recorded it is the acting user) or correct one; the rate follows by itself."""
+    exiger(peut_modifier_objectif, user, realisation.objectif)
+    with transaction.atomic():
+        if realisation.pk is None:
+            realisation.saisi_par = user
+        _historiser(realisation, user)
+        realisation.save()
+    return realisation
+
+
+def motif_import(jeton):
+    return f"Import de réalisations {jeton}"
+
+
+def importer_realisations(lignes, user, jeton):
+    """Create the achievements of a checked file at once, or none: the same `jeton` is never applied twice.
+
+    `lignes` are `engagements.imports.LigneImport`. The objectives are locked, so that two confirmations of one
+    file run one after the other and the second finds the first in the history.
+    """
+    if not lignes:
+        raise ErreurEngagement("Aucune réalisation à importer.")
+    motif = motif_import(jeton)
+    with transaction.atomic():
+        ids = sorted({ligne.objectif.pk for ligne in lignes})
+        objectifs = Objectif.objects.select_for_update().filter(pk__in=ids).order_by("pk").in_bulk()
+        if Realisation.history.filter(history_change_reason=motif).exists():
+            raise ErreurEngagement("Ce fichier a déjà été importé : rien n'a été enregistré une seconde fois.")
+        erreurs = []
+        for ligne in lignes:
+            objectif = objectifs.get(ligne.objectif.pk)
+            if objectif is None:
+                erreurs.append(f"Ligne {ligne.numero} : l'objectif a été supprimé entre-temps.")
+            elif not peut_modifier_objectif(user, objectif):
+                erreurs.append(f"Ligne {ligne.numero} : l'objectif « {objectif} » ne relève pas de vos conférences.")
+        if erreurs:
+            raise ErreurEngagement("Le fichier est refusé : rien n'a été enregistré.", details=erreurs)
+        realisations = [
+            Realisation(
+                objectif=objectifs[ligne.objectif.pk],
+                date=ligne.date,
+                quantite=ligne.quantite,
+                commentaire=ligne.commentaire,
+                saisi_par=user,
+            )
+            for ligne in lignes
+        ]
+        return bulk_create_with_history(realisations, Realisation, default_user=user, default_change_reason=motif)

@@ -33,6 +33,9 @@ class ObjectifTable(tables.Table):
             '<a href="{}{}/">{}</a>', prefixe_url("aires_urbaines:aire_list"), record.aire.code, record.aire.nom
         )
 
+    def value_dispositif(self, value):
+        return value
+
     def render_dispositif(self, value, record):
         return format_html('<a href="{}{}/">{}</a>', prefixe_url("engagements:objectif_list"), record.pk, value)
 

@@ -6,5 +6,12 @@ app_name = "engagements"
 
 urlpatterns = [
     path("", views.ObjectifListView.as_view(), name="objectif_list"),
+    path("ajouter/", views.ObjectifCreateView.as_view(), name="objectif_add"),
+    path("importer/", views.ImportRealisationsView.as_view(), name="realisation_import"),
+    path("importer/<uuid:jeton>/", views.ConfirmationImportView.as_view(), name="realisation_import_confirm"),
     path("<int:pk>/", views.ObjectifDetailView.as_view(), name="objectif_detail"),
+    path("<int:pk>/modifier/", views.ObjectifUpdateView.as_view(), name="objectif_edit"),
+    path("<int:pk>/realisations/ajouter/", views.RealisationCreateView.as_view(), name="realisation_add"),
+    path("realisations/<int:pk>/", views.RealisationDetailView.as_view(), name="realisation_detail"),
+    path("realisations/<int:pk>/modifier/", views.RealisationUpdateView.as_view(), name="realisation_edit"),
 ]

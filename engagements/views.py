@@ -1,17 +1,45 @@
+import uuid
+
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404
-from django.views.generic import TemplateView
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
+from aires_urbaines.models import AireUrbaine
+from conferences.models import ConferenceTerritoriale
+from partenariat.historique import historique_de
 from partenariat.listes import DateDeReferenceMixin, ListeView
+from partenariat.permissions import (
+    AccesMixin,
+    peut_modifier_objectif,
+    peut_modifier_realisation,
+    peut_saisir_objectifs,
+)
+from partenariat.saisie import EnregistrementMixin, ErreurMetier
 
+from . import services
 from .filters import ObjectifFilter
-from .models import Objectif
+from .forms import ImportRealisationsForm, ObjectifForm, RealisationForm
+from .imports import analyser_fichier, apercu, lignes_depuis_session
+from .models import Objectif, Realisation
 from .tables import ObjectifTable
+
+# Checked import files waiting for confirmation, in the session: {token: {"fichier", "lignes", "le"}}.
+CLE_IMPORTS = "imports_realisations"
+IMPORTS_CONSERVES = 5
+
+
+def _historique_objectif(objectif):
+    realisations = Realisation.history.filter(objectif_id=objectif.pk)
+    return historique_de(objectif, lies=[(realisations, lambda e: f"Réalisation du {e.date:%d/%m/%Y}")])
 
 
 class ObjectifListView(DateDeReferenceMixin, ListeView):
     table_class = ObjectifTable
     filterset_class = ObjectifFilter
+    template_name = "engagements/objectif_list.html"
     titre = "Objectifs partagés"
     introduction = (
         "Les objectifs convenus par aire, dispositif et année, et leur avancement mesuré par les réalisations."
@@ -21,6 +49,14 @@ class ObjectifListView(DateDeReferenceMixin, ListeView):
     def get_queryset(self):
         return Objectif.objects.convenus_au(self.au).pour_liste(self.au)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        saisie = peut_saisir_objectifs(user)
+        context["peut_ajouter"] = saisie and user.has_perm("engagements.add_objectif")
+        context["peut_importer"] = saisie and user.has_perm("engagements.add_realisation")
+        return context
+
 
 class ObjectifDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView):
     template_name = "engagements/objectif_detail.html"
@@ -28,8 +64,278 @@ class ObjectifDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView)
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         objectif = get_object_or_404(Objectif.objects.pour_liste(self.au), pk=self.kwargs["pk"])
+        user = self.request.user
+        modifiable = peut_modifier_objectif(user, objectif)
         context.update(
             objectif=objectif,
             realisations=objectif.realisations.select_related("saisi_par").order_by("-date", "-pk"),
+            historique=_historique_objectif(objectif),
+            peut_modifier=modifiable and user.has_perm("engagements.change_objectif"),
+            peut_ajouter_realisation=modifiable and user.has_perm("engagements.add_realisation"),
+            peut_modifier_realisation=modifiable and user.has_perm("engagements.change_realisation"),
         )
         return context
+
+
+class RealisationDetailView(LoginRequiredMixin, DetailView):
+    model = Realisation
+    template_name = "engagements/realisation_detail.html"
+    context_object_name = "realisation"
+
+    def get_queryset(self):
+        return Realisation.objects.select_related("objectif__aire", "saisi_par")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["historique"] = historique_de(self.object)
+        context["peut_modifier"] = user.has_perm("engagements.change_realisation") and peut_modifier_realisation(
+            user, self.object
+        )
+        return context
+
+
+# --- Data entry -------------------------------------------------------------------------------------------------
+
+
+class ObjetEditeMixin:
+    """Edit views read their record once: the permission check and the form share it."""
+
+    def get_object(self, queryset=None):
+        if not hasattr(self, "_objet"):
+            self._objet = super().get_object(queryset)
+        return self._objet
+
+    def objet_controle(self):
+        return self.get_object()
+
+
+class ObjectifFormMixin(EnregistrementMixin):
+    model = Objectif
+    form_class = ObjectifForm
+    template_name = "engagements/objectif_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_message_succes(self):
+        return f"L'objectif « {self.object} » est enregistré ; son taux de réalisation est à jour."
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class ObjectifCreateView(AccesMixin, ObjectifFormMixin, CreateView):
+    """`?conference=<pk>` or `?aire=<code>` fill the form in from the page the user came from."""
+
+    permission_required = "engagements.add_objectif"
+    regle = peut_saisir_objectifs
+    titre = "Nouvel objectif partagé"
+
+    def get_initial(self):
+        initial = super().get_initial()
+        conference = ConferenceTerritoriale.objects.filter(pk=_entier(self.request.GET.get("conference"))).first()
+        if conference:
+            initial["conference"] = conference
+            initial["aire"] = conference.aires.order_by("code").first()
+        aire = AireUrbaine.objects.filter(code=self.request.GET.get("aire", "")).first()
+        if aire:
+            initial["aire"] = aire
+        initial.setdefault("date_accord", timezone.localdate())
+        return initial
+
+    def get_url_annulation(self):
+        return reverse("engagements:objectif_list")
+
+    def enregistrer(self, form):
+        return services.convenir_objectif(form.instance, self.request.user)
+
+
+def _entier(valeur):
+    try:
+        return int(valeur)
+    except (TypeError, ValueError):
+        return None
+
+
+class ObjectifUpdateView(AccesMixin, ObjetEditeMixin, ObjectifFormMixin, UpdateView):
+    permission_required = "engagements.change_objectif"
+    regle = peut_modifier_objectif
+    titre = "Modifier l'objectif « {objet} »"
+
+    def get_queryset(self):
+        return Objectif.objects.select_related("aire", "conference")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["historique"] = _historique_objectif(self.object)
+        return context
+
+    def enregistrer(self, form):
+        return services.modifier_objectif(form.instance, self.request.user, form.cleaned_data["version"])
+
+
+class RealisationFormMixin(EnregistrementMixin):
+    model = Realisation
+    form_class = RealisationForm
+    template_name = "engagements/realisation_form.html"
+
+    def get_message_succes(self):
+        return (
+            f"La réalisation de {self.object.quantite} {self.object.objectif.get_unite_display()} "
+            f"du {self.object.date:%d/%m/%Y} est enregistrée ; le taux de réalisation est à jour."
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["objectif"] = self.objectif
+        return context
+
+    def get_success_url(self):
+        return self.objectif.get_absolute_url()
+
+    def get_url_annulation(self):
+        return self.objectif.get_absolute_url()
+
+    def enregistrer(self, form):
+        form.instance.objectif = self.objectif
+        return services.enregistrer_realisation(form.instance, self.request.user)
+
+
+class RealisationCreateView(AccesMixin, RealisationFormMixin, CreateView):
+    permission_required = "engagements.add_realisation"
+    regle = peut_modifier_objectif
+    titre = "Nouvelle réalisation"
+
+    def objet_controle(self):
+        if not hasattr(self, "objectif"):
+            self.objectif = get_object_or_404(Objectif.objects.select_related("aire"), pk=self.kwargs["pk"])
+        return self.objectif
+
+    def get_initial(self):
+        return {**super().get_initial(), "date": timezone.localdate()}
+
+
+class RealisationUpdateView(AccesMixin, ObjetEditeMixin, RealisationFormMixin, UpdateView):
+    permission_required = "engagements.change_realisation"
+    regle = peut_modifier_realisation
+    titre = "Modifier la réalisation du {objet.date:%d/%m/%Y}"
+
+    def get_queryset(self):
+        return Realisation.objects.select_related("objectif__aire")
+
+    def objet_controle(self):
+        realisation = self.get_object()
+        self.objectif = realisation.objectif
+        return realisation
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["historique"] = historique_de(self.object)
+        return context
+
+
+# --- Bulk import of achievements ---------------------------------------------------------------------------------
+
+
+class ImportMixin(AccesMixin):
+    permission_required = "engagements.add_realisation"
+    regle = peut_saisir_objectifs
+
+
+class ImportRealisationsView(ImportMixin, FormView):
+    """Upload: the file is checked line by line; a good file is kept in the session for its preview."""
+
+    form_class = ImportRealisationsForm
+    template_name = "engagements/import_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("titre", "Importer des réalisations")
+        context.setdefault("annuler", reverse("engagements:objectif_list"))
+        return context
+
+    def form_valid(self, form):
+        fichier = form.cleaned_data["fichier"]
+        analyse = analyser_fichier(fichier.name, fichier.read(), self.request.user)
+        if not analyse.acceptee:
+            form.add_error(None, f"Le fichier « {fichier.name} » est refusé : rien n'a été enregistré.")
+            return self.render_to_response(self.get_context_data(form=form, rapport=analyse.erreurs))
+        jeton = str(uuid.uuid4())
+        en_attente = dict(self.request.session.get(CLE_IMPORTS, {}))
+        for ancien in sorted(en_attente, key=lambda j: en_attente[j]["le"])[: -IMPORTS_CONSERVES + 1]:
+            del en_attente[ancien]
+        en_attente[jeton] = {
+            "fichier": fichier.name,
+            "lignes": [ligne.en_session() for ligne in analyse.lignes],
+            "le": timezone.now().isoformat(),
+        }
+        self.request.session[CLE_IMPORTS] = en_attente
+        return redirect("engagements:realisation_import_confirm", jeton=jeton)
+
+
+class ConfirmationImportView(ImportMixin, TemplateView):
+    """Preview, then confirm (applied once, in one transaction) or abandon; only what the server checked is used."""
+
+    template_name = "engagements/import_apercu.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.jeton = str(kwargs["jeton"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def en_attente(self):
+        return self.request.session.get(CLE_IMPORTS, {}).get(self.jeton)
+
+    def oublier(self):
+        en_attente = dict(self.request.session.get(CLE_IMPORTS, {}))
+        en_attente.pop(self.jeton, None)
+        self.request.session[CLE_IMPORTS] = en_attente
+
+    def introuvable(self):
+        messages.error(
+            self.request,
+            "Cet import a déjà été appliqué, a été abandonné ou a expiré : rien n'a été enregistré de nouveau.",
+        )
+        return redirect("engagements:realisation_import")
+
+    def get(self, request, *args, **kwargs):
+        donnees = self.en_attente()
+        if donnees is None:
+            return self.introuvable()
+        lignes, erreurs = lignes_depuis_session(donnees["lignes"], request.user)
+        return self.render_to_response(
+            self.get_context_data(
+                titre="Vérifier l'import avant de l'appliquer",
+                fichier=donnees["fichier"],
+                apercu=apercu(lignes),
+                erreurs=erreurs,
+                jeton=self.jeton,
+            )
+        )
+
+    def post(self, request, *args, **kwargs):
+        donnees = self.en_attente()
+        if donnees is None:
+            return self.introuvable()
+        if "_abandonner" in request.POST:
+            self.oublier()
+            messages.info(request, f"L'import de « {donnees['fichier']} » est abandonné : rien n'a été enregistré.")
+            return redirect("engagements:realisation_import")
+        lignes, erreurs = lignes_depuis_session(donnees["lignes"], request.user)
+        try:
+            if erreurs:
+                raise services.ErreurEngagement("Le fichier est refusé : rien n'a été enregistré.", details=erreurs)
+            crees = services.importer_realisations(lignes, request.user, self.jeton)
+        except ErreurMetier as erreur:
+            self.oublier()
+            messages.error(request, " ".join([erreur.message, *erreur.details]))
+            return redirect("engagements:realisation_import")
+        self.oublier()
+        messages.success(
+            request,
+            f"{len(crees)} réalisation{'s' if len(crees) > 1 else ''} importée{'s' if len(crees) > 1 else ''} "
+            f"depuis « {donnees['fichier']} » ; les taux de réalisation sont à jour.",
+        )
+        return redirect("engagements:objectif_list")

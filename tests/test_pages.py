@@ -120,3 +120,10 @@ def test_date_invalide_message_en_francais(admin_client):
 def test_aire_inconnue_404(admin_client):
     assert admin_client.get("/aires/ZZZ/").status_code == 404
     assert admin_client.get("/conferences/999999/").status_code == 404
+
+
+def test_exports_sans_html(admin_client):
+    fabriques.jeu_de_donnees(3)
+    for url in ("/aires/?_export=csv", "/objectifs/?_export=csv", "/conferences/?_export=csv"):
+        contenu = admin_client.get(url).content.decode("utf-8")
+        assert "<a " not in contenu and "<span" not in contenu, url

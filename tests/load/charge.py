@@ -3,7 +3,8 @@
     tests/load/preparer_base.sh                     # once: builds the load database (full France, 50,000 objectives)
     .venv/bin/python tests/load/charge.py           # two 60 s runs; the second restarts PostgreSQL after 20 s
 
-Traffic goes to 127.0.0.1 only; every loop is bounded in time. Users think 0.5–2 s between actions, like people.
+Traffic goes to 127.0.0.1 only; every loop is bounded in time. Users think 2–8 s between actions (reading a
+page), like people.
 Officials browse (dashboard, lists, filters, area pages, rollout); staff open an objective and record an
 achievement. A write counts as acknowledged when the server answers its POST with the redirect that follows a
 successful save; afterwards every acknowledged write is looked up in the database.
@@ -127,7 +128,7 @@ def parcours(numero, mesures, fin, debut_run, objectifs, marque):
             debut = time.monotonic()
             statut, _, _ = utilisateur.requete(url)
             mesures.noter(debut_run, url, statut, time.monotonic() - debut, statut == 200)
-        time.sleep(hasard.uniform(0.5, 2.0))
+        time.sleep(hasard.uniform(2.0, 8.0))
 
 
 def centile(valeurs, p):

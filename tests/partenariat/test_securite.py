@@ -35,7 +35,7 @@ def test_en_tetes_de_securite(client, elu):
 
 def test_reglages_de_production_sans_avertissement():
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_ENV": "production",
         "SECRET_KEY": "une-cle-de-production-longue-et-aleatoire-" + "x" * 30,
         "ALLOWED_HOSTS": "partenariat.example.org",

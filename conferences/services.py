@@ -1,0 +1,143 @@
+"""Recording a conference and its activity: each operation checks who acts, runs in one transaction, writes history."""
+
+from contextlib import contextmanager
+
+from django.db import IntegrityError, transaction
+
+from partenariat.models import periode_courante
+from partenariat.permissions import exiger, peut_gerer_conference, peut_modifier_conference
+from partenariat.saisie import ErreurMetier, prendre_version
+
+from .models import ConferenceTerritoriale, MembreConference
+
+
+class ErreurConference(ErreurMetier):
+    """Why a change to a conference or to its activity was refused."""
+
+
+@contextmanager
+def _refus_de_la_base(message):
+    """A constraint the form could not check in time (two people at once) is refused in French, not with a 500."""
+    try:
+        yield
+    except IntegrityError as erreur:
+        raise ErreurConference(message) from erreur
+
+
+def _historiser(objet, user, motif=None):
+    objet._history_user = user
+    if motif:
+        objet._change_reason = motif
+
+
+def _enregistrer_avec_relations(objet, user, relations, motif=None):
+    """Save fields and many-to-many values as ONE history record (each m2m signal would write its own)."""
+    creation = objet.pk is None
+    objet.skip_history_when_saving = True
+    try:
+        if creation:
+            objet.save()
+        for nom, valeurs in relations.items():
+            getattr(objet, nom).set(valeurs)
+    finally:
+        del objet.skip_history_when_saving
+    _historiser(objet, user, motif)
+    objet.save()
+    if creation:
+        # The only record is the snapshot just taken, with the relations: it is the creation.
+        type(objet).history.filter(id=objet.pk).update(history_type="+")
+
+
+def _enregistrer_membres(conference, user, membres, supprimes):
+    for membre in supprimes:
+        _historiser(membre, user)
+        membre.delete()
+    for membre in membres:
+        membre.conference = conference
+        _historiser(membre, user)
+        membre.save()
+
+
+def _historique_des_membres(conference):
+    """Members' history, quoted when a conference save is refused because its composition changed meanwhile."""
+    return ((MembreConference.history.filter(conference_id=conference.pk), lambda e: f"Membre « {e.nom} »"),)
+
+
+def installer_conference(conference, user, *, bassins=(), aires=(), membres=()):
+    """Register a new conference with its perimeter and members (installed or not yet: its date may be empty)."""
+    exiger(peut_modifier_conference, user, conference)
+    with transaction.atomic(), _refus_de_la_base("Une conférence porte déjà ce nom."):
+        conference.version = 1
+        conference.skip_history_when_saving = True
+        try:
+            conference.save()
+        finally:
+            del conference.skip_history_when_saving
+        # Members first, so that their history precedes the conference's record of this change.
+        _enregistrer_membres(conference, user, membres, ())
+        _enregistrer_avec_relations(conference, user, {"bassins": bassins, "aires": aires})
+        type(conference).history.filter(id=conference.pk).update(history_type="+")
+    return conference
+
+
+def modifier_conference(conference, user, version, *, bassins, aires, membres=(), membres_supprimes=()):
+    """Change a conference's fields, perimeter and members, unless someone saved it since `version` was read."""
+    exiger(peut_modifier_conference, user, conference)
+    with transaction.atomic(), _refus_de_la_base("Une conférence porte déjà ce nom."):
+        prendre_version(
+            ConferenceTerritoriale, conference, version, ErreurConference, lies=_historique_des_membres(conference)
+        )
+        _enregistrer_membres(conference, user, membres, membres_supprimes)
+        _enregistrer_avec_relations(conference, user, {"bassins": bassins, "aires": aires})
+    return conference
+
+
+def modifier_membres(conference, user, version, *, membres=(), membres_supprimes=()):
+    """Change a conference's members (its secretariat may); the conference takes a new version all the same."""
+    exiger(peut_gerer_conference, user, conference)
+    with transaction.atomic():
+        prendre_version(
+            ConferenceTerritoriale, conference, version, ErreurConference, lies=_historique_des_membres(conference)
+        )
+        _enregistrer_membres(conference, user, membres, membres_supprimes)
+        _historiser(conference, user, "Composition modifiée")
+        conference.save()
+    return conference
+
+
+def avertissements_installation(conference):
+    """Non-blocking remarks on a saved conference: installed after the protocol's deadline is allowed, but late."""
+    date_limite = periode_courante().date_limite_installation
+    if conference.date_installation and conference.date_installation > date_limite:
+        return [
+            f"La date d'installation ({conference.date_installation:%d/%m/%Y}) est postérieure à la date limite "
+            f"du protocole ({date_limite:%d/%m/%Y}) : la conférence est comptée comme installée en retard."
+        ]
+    return []
+
+
+def enregistrer_reunion(reunion, user):
+    """Record or correct a meeting of a conference."""
+    exiger(peut_gerer_conference, user, reunion.conference)
+    with transaction.atomic():
+        _historiser(reunion, user)
+        reunion.save()
+    return reunion
+
+
+def enregistrer_association(association, user):
+    """Record the association of a conference with an intercommunality's programming document, or its progress."""
+    exiger(peut_gerer_conference, user, association.conference)
+    message = "Cette conférence est déjà associée à ce document de cette intercommunalité."
+    with transaction.atomic(), _refus_de_la_base(message):
+        _historiser(association, user)
+        association.save()
+    return association
+
+
+def enregistrer_observation(observation, user, aires):
+    """Record an observation or a study shared by a conference, with the areas it concerns."""
+    exiger(peut_gerer_conference, user, observation.conference)
+    with transaction.atomic():
+        _enregistrer_avec_relations(observation, user, {"aires": aires})
+    return observation

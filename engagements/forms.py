@@ -1,0 +1,116 @@
+"""Data-entry forms of objectives and achievements; each mirrors the database constraints with their French message."""
+
+from django import forms
+
+from aires_urbaines.models import AireUrbaine
+from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
+from partenariat.permissions import aires_modifiables, conferences_modifiables, peut_modifier_objectif
+from partenariat.saisie import SaisieDate, VersionMixin
+
+from .models import Objectif, Realisation
+
+MESSAGE_HORS_PERIMETRE = "Vous ne pouvez saisir des objectifs que pour les aires couvertes par vos conférences."
+MESSAGE_ANNEE = "L'année doit être comprise dans la période du protocole (2013 à 2015)."
+TAILLE_MAX_IMPORT = 5 * 1024 * 1024
+
+
+class AireChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} — {obj.nom}"
+
+
+class ObjectifForm(VersionMixin, forms.ModelForm):
+    """The area and conference lists hold only what the user may work on (a secretariat: its conferences)."""
+
+    aire = AireChoiceField(
+        label="Aire urbaine",
+        queryset=AireUrbaine.objects.none(),
+        error_messages={"invalid_choice": MESSAGE_HORS_PERIMETRE},
+    )
+    annee = forms.TypedChoiceField(
+        label="Année",
+        coerce=int,
+        choices=[(annee, str(annee)) for annee in range(ANNEE_DEBUT, ANNEE_FIN + 1)],
+        error_messages={"invalid_choice": MESSAGE_ANNEE},
+    )
+
+    class Meta:
+        model = Objectif
+        fields = ["aire", "conference", "dispositif", "annee", "cible", "unite", "date_accord", "notes"]
+        widgets = {"date_accord": SaisieDate, "notes": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "conference": "La conférence qui a convenu l'objectif, s'il y a lieu.",
+            "cible": "Quantité visée sur l'année, dans l'unité choisie.",
+            "date_accord": "Date à laquelle l'objectif a été convenu localement.",
+        }
+        error_messages = {
+            "cible": {"min_value": "La cible doit être un nombre positif ou nul."},
+            "conference": {"invalid_choice": "Choisissez une des conférences dont vous tenez le secrétariat."},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["aire"].queryset = aires_modifiables(user).order_by("code")
+        self.fields["conference"].queryset = conferences_modifiables(user).order_by("nom")
+
+    def clean_date_accord(self):
+        date = self.cleaned_data.get("date_accord")
+        if date and date < DATE_SIGNATURE:
+            raise forms.ValidationError("Un objectif ne peut pas être convenu avant la signature du protocole.")
+        return date
+
+    def clean(self):
+        donnees = super().clean()
+        aire, conference = donnees.get("aire"), donnees.get("conference")
+        if aire and not peut_modifier_objectif(self.user, Objectif(aire=aire, conference=conference)):
+            self.add_error("aire", MESSAGE_HORS_PERIMETRE)
+        cle = {k: donnees.get(k) for k in ("aire", "dispositif", "annee", "unite")}
+        complete = all(v is not None and v != "" for v in cle.values())
+        if complete and Objectif.objects.filter(**cle).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                "Un objectif existe déjà pour cette aire, ce dispositif, cette année et cette unité."
+            )
+        return donnees
+
+    def validate_constraints(self):
+        """Constraints are checked in clean() with their message; skip Django's second, generic pass."""
+
+
+class RealisationForm(forms.ModelForm):
+    class Meta:
+        model = Realisation
+        fields = ["date", "quantite", "commentaire"]
+        widgets = {"date": SaisieDate, "commentaire": forms.Textarea(attrs={"rows": 3})}
+        labels = {"quantite": "Quantité réalisée"}
+        help_texts = {
+            "quantite": "Dans l'unité de l'objectif.",
+            "date": "Date de la réalisation (livraison, signature…).",
+        }
+        error_messages = {"quantite": {"min_value": "La quantité réalisée doit être un nombre positif ou nul."}}
+
+    def clean_date(self):
+        date = self.cleaned_data.get("date")
+        if date and date < DATE_SIGNATURE:
+            raise forms.ValidationError("Une réalisation ne peut pas précéder la signature du protocole.")
+        return date
+
+
+class ImportRealisationsForm(forms.Form):
+    fichier = forms.FileField(
+        label="Fichier des réalisations (CSV ou XLSX)",
+        help_text=(
+            "Colonnes obligatoires : « Code aire », « Dispositif », « Année », « Date réalisation », "
+            "« Quantité réalisée » ; facultatives : « Unité », « Commentaire ». Les autres colonnes de l'export "
+            "des objectifs sont ignorées."
+        ),
+        error_messages={"required": "Choisissez un fichier à importer.", "empty": "Le fichier est vide."},
+    )
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        if not fichier.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Le fichier doit être au format CSV (.csv) ou Excel (.xlsx).")
+        if fichier.size > TAILLE_MAX_IMPORT:
+            raise forms.ValidationError("Le fichier dépasse 5 Mo : découpez-le en plusieurs imports.")
+        return fichier

@@ -1,0 +1,205 @@
+"""What every data-entry page shares: the domain error, the lost-update check, long-list choosers, form views.
+
+Views validate forms and call a service; a service refuses with an `ErreurMetier` (French message), which the view
+shows above the form with the user's input kept.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.forms.utils import ErrorDict
+from django.http import HttpResponseRedirect
+from django.views.generic.edit import BaseUpdateView
+
+from .historique import changements_depuis, normaliser, valeur_affichee
+
+
+class ErreurMetier(Exception):
+    """A change the domain refuses; `details` are shown as a list under the message."""
+
+    def __init__(self, message, details=(), version_actuelle=None):
+        super().__init__(message)
+        self.message = message
+        self.details = list(details)
+        self.version_actuelle = version_actuelle
+
+
+def prendre_version(modele, objet, version_lue, erreur, *, lies=()):
+    """Lock the row, refuse if it was saved since the user read `version_lue`, else give `objet` the next version.
+
+    Call inside `transaction.atomic`, then `objet.save()` so that history is written. The refusal lists, field
+    by field, what the others changed (from history); `lies` adds related records (a conference's members).
+    """
+    try:
+        actuel = modele.objects.select_for_update().get(pk=objet.pk)
+    except modele.DoesNotExist:
+        raise erreur(f"« {objet} » a été supprimé entre-temps : votre saisie n'a pas été enregistrée.") from None
+    if version_lue is None or int(version_lue) != actuel.version:
+        details = changements_depuis(modele, objet.pk, version_lue, lies=lies)
+        if not details:
+            details = _differences_avec_la_base(objet, actuel)
+        raise erreur(
+            f"« {actuel} » a été modifié par quelqu'un d'autre depuis que vous avez ouvert ce formulaire : "
+            "votre saisie n'a pas été enregistrée. Voici ce qui a changé ; vérifiez votre saisie, "
+            "puis enregistrez de nouveau pour la confirmer.",
+            details=details,
+            version_actuelle=actuel.version,
+        )
+    objet.version = actuel.version + 1
+    return actuel
+
+
+def _differences_avec_la_base(objet, actuel):
+    """Without history to quote, compare the user's input with what is now stored."""
+    lignes = []
+    for champ in objet._meta.concrete_fields:
+        if not champ.editable or champ.primary_key or getattr(actuel, champ.attname) == getattr(objet, champ.attname):
+            continue
+        if champ.is_relation:
+            avant, apres = (str(getattr(o, champ.name) or "—") for o in (actuel, objet))
+        else:
+            avant, apres = (valeur_affichee(champ, getattr(o, champ.attname), {}) for o in (actuel, objet))
+        lignes.append(f"{str(champ.verbose_name).capitalize()} : enregistré {avant}, votre saisie {apres}")
+    return lignes
+
+
+# --- Long lists of choices -----------------------------------------------------------------------------------
+
+
+class ChoixFiltrableMixin:
+    """A long list of choices: the ticked ones first, then those matching the search (or the suggestions).
+
+    The search is a plain field beside the list (`<name>_recherche`) with a « Chercher » submit button, so it works
+    without JavaScript; a small script also filters the shown items as one types.
+    """
+
+    filtrable = True
+    recherche = ""
+    suggestions = None  # values (as text) shown when there is no search; None shows them all
+    limite = 100
+    nb_masquees = 0
+
+    def optgroups(self, name, value, attrs=None):
+        options = [option for _, groupe, _ in super().optgroups(name, value, attrs) for option in groupe]
+        choisies = [o for o in options if o["selected"] and str(o["value"]) != ""]
+        autres = [o for o in options if not o["selected"] and str(o["value"]) != ""]
+        if self.recherche:
+            terme = normaliser(self.recherche)
+            autres = [o for o in autres if terme in normaliser(o["label"])]
+        elif self.suggestions is not None:
+            autres = [o for o in autres if str(o["value"]) in self.suggestions]
+        self.nb_masquees = max(0, len(autres) - self.limite) if self.limite else 0
+        if self.limite:
+            autres = autres[: self.limite]
+        self.nb_choisies = len(choisies)
+        return [(None, choisies + autres, 0)]
+
+
+class CasesFiltrees(ChoixFiltrableMixin, forms.CheckboxSelectMultiple):
+    limite = None
+
+
+class BoutonsRadioFiltres(ChoixFiltrableMixin, forms.RadioSelect):
+    pass
+
+
+class SaisieDate(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class FormulaireFiltrableMixin:
+    """Reads the search of each long-list chooser, from the posted form or from the URL (`?aires_recherche=`)."""
+
+    def __init__(self, *args, recherches=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        source = self.data if self.is_bound else (recherches or {})
+        for nom, champ in self.fields.items():
+            if getattr(champ.widget, "filtrable", False):
+                champ.widget.recherche = (source.get(f"{self.add_prefix(nom)}_recherche") or "").strip()[:100]
+
+
+def sans_validation(form):
+    """Show the input again after a search in a list, without judging a form the user has not finished."""
+    form._errors = ErrorDict()
+    form.cleaned_data = {}
+
+
+class VersionMixin:
+    """A hidden copy of the record's version, so that a save based on stale data is refused, never applied."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def mettre_a_jour_version(self, version):
+        """After a refusal, carry the current version so that saving again confirms the user's input."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = str(version)
+
+
+def sans_validation_formset(formset):
+    formset._errors = []
+    formset._non_form_errors = formset.error_class()
+    for formulaire in formset.forms:
+        sans_validation(formulaire)
+
+
+class EnregistrementMixin:
+    """Form views whose valid form is handed to a service; a refusal is shown on the form, input kept.
+
+    Subclasses implement `enregistrer(form)` (calls the service, returns the saved record) and set `titre` and
+    `message_succes` (both formatted with `objet`, the record).
+    """
+
+    titre = ""
+    message_succes = "Enregistrement effectué."
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("titre", self.titre.format(objet=getattr(self, "object", None)))
+        context.setdefault("annuler", self.get_url_annulation())
+        return context
+
+    def get_url_annulation(self):
+        """Back to the record, or to the conference a new record was being added to."""
+        for objet in (getattr(self, "object", None), getattr(self, "conference", None)):
+            if objet is not None and hasattr(objet, "get_absolute_url"):
+                return objet.get_absolute_url()
+        return "/"
+
+    def post(self, request, *args, **kwargs):
+        if "_filtrer" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        # « Chercher » in a long list: show the page again with the user's input, save nothing.
+        self.object = self.get_object() if isinstance(self, BaseUpdateView) else None
+        form = self.get_form()
+        self.sans_validation(form)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def sans_validation(self, form):
+        sans_validation(form)
+
+    def form_valid(self, form):
+        try:
+            self.object = self.enregistrer(form)
+        except ErreurMetier as erreur:
+            return self.refuser(form, erreur)
+        messages.success(self.request, self.get_message_succes())
+        for avertissement in getattr(self, "avertissements", ()):
+            messages.warning(self.request, avertissement)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def refuser(self, form, erreur):
+        form.add_error(None, erreur.message)
+        for detail in erreur.details:
+            form.add_error(None, detail)
+        if erreur.version_actuelle is not None and hasattr(form, "mettre_a_jour_version"):
+            form.mettre_a_jour_version(erreur.version_actuelle)
+        return self.form_invalid(form)
+
+    def get_message_succes(self):
+        return self.message_succes.format(objet=self.object)

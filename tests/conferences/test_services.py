@@ -1,0 +1,162 @@
+"""Conference services: who may act, one transaction, history with its author, no lost update."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from conferences import services
+from conferences.calendrier import calendrier_reunions, echapper, plier
+from conferences.models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
+from partenariat.historique import historique_de
+from tests.acteurs import construire_monde
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def monde():
+    return construire_monde()
+
+
+def test_installer_conference_ecrit_un_seul_enregistrement_d_historique_avec_son_perimetre(monde):
+    uesl = monde.utilisateurs["uesl"]
+    conference = ConferenceTerritoriale(nom="Conférence de Grenoble", date_installation=datetime.date(2013, 1, 17))
+    membre = MembreConference(nom="Paul Roux", college="salaries", organisation="CGT")
+    services.installer_conference(conference, uesl, aires=[monde.aire_marseille], membres=[membre])
+
+    historique = list(conference.history.all())
+    assert len(historique) == 1
+    assert historique[0].history_type == "+"
+    assert historique[0].history_user == uesl
+    assert list(historique[0].aires.values_list("aireurbaine_id", flat=True)) == [monde.aire_marseille.pk]
+    assert conference.version == 1
+    assert membre.history.get().history_user == uesl
+    assert [e.action for e in historique_de(conference)] == ["Création"]
+
+
+def test_le_secretariat_ne_cree_pas_de_conference(monde):
+    with pytest.raises(PermissionDenied):
+        services.installer_conference(ConferenceTerritoriale(nom="X"), monde.utilisateurs["secretariat"])
+    assert not ConferenceTerritoriale.objects.filter(nom="X").exists()
+
+
+def test_modifier_conference_incremente_la_version_et_historise_le_detail(monde):
+    uesl = monde.utilisateurs["uesl"]
+    lyon = ConferenceTerritoriale.objects.get(pk=monde.lyon.pk)
+    lyon.nom = "Conférence Lyon Métropole"
+    services.modifier_conference(
+        lyon, uesl, 1, bassins=[monde.bassin_lyon], aires=[monde.aire_lyon, monde.aire_marseille]
+    )
+
+    lyon.refresh_from_db()
+    assert lyon.version == 2
+    dernier = historique_de(lyon)[0]
+    assert dernier.auteur == uesl.username
+    changements = {c.libelle: (c.avant, c.apres) for c in dernier.changements}
+    assert changements["Nom"] == ("Conférence de Lyon", "Conférence Lyon Métropole")
+    assert changements["Aires urbaines"] == ("Lyon (002)", "Lyon (002), Marseille - Aix-en-Provence (003)")
+
+
+def test_la_seconde_sauvegarde_concurrente_est_refusee_avec_ce_qui_a_change(monde):
+    uesl, admin = monde.utilisateurs["uesl"], monde.utilisateurs["admin"]
+    premiere = ConferenceTerritoriale.objects.get(pk=monde.lyon.pk)
+    seconde = ConferenceTerritoriale.objects.get(pk=monde.lyon.pk)
+    premiere.nom = "Nom de la première"
+    services.modifier_conference(premiere, uesl, 1, bassins=[monde.bassin_lyon], aires=[monde.aire_lyon])
+
+    seconde.nom = "Nom de la seconde"
+    with pytest.raises(services.ErreurConference) as refus:
+        services.modifier_conference(seconde, admin, 1, bassins=[], aires=[])
+    assert "modifié par quelqu'un d'autre" in refus.value.message
+    assert any(
+        detail.startswith("Nom : Conférence de Lyon → Nom de la première (modifié par uesl-test le ")
+        for detail in refus.value.details
+    ), refus.value.details
+    assert refus.value.version_actuelle == 2
+    enregistree = ConferenceTerritoriale.objects.get(pk=monde.lyon.pk)
+    assert (enregistree.nom, enregistree.version) == ("Nom de la première", 2)
+    assert list(enregistree.aires.all()) == [monde.aire_lyon]
+
+
+def test_modifier_les_membres_donne_une_nouvelle_version_que_cite_le_refus_suivant(monde):
+    secretariat, uesl = monde.utilisateurs["secretariat"], monde.utilisateurs["uesl"]
+    lyon = ConferenceTerritoriale.objects.get(pk=monde.lyon.pk)
+    nouveau = MembreConference(nom="Marc Garnier", college="salaries", organisation="CFDT")
+    services.modifier_membres(lyon, secretariat, 1, membres=[nouveau], membres_supprimes=[monde.membre_lyon])
+    assert list(lyon.membres.values_list("nom", flat=True)) == ["Marc Garnier"]
+    assert ConferenceTerritoriale.objects.get(pk=lyon.pk).version == 2
+
+    perimee = ConferenceTerritoriale.objects.get(pk=lyon.pk)
+    perimee.version = 1
+    with pytest.raises(services.ErreurConference) as refus:
+        services.modifier_conference(perimee, uesl, 1, bassins=[], aires=[])
+    details = " | ".join(refus.value.details)
+    assert "Membre « Marc Garnier » — Création (par secretariat-lyon le " in details
+    assert "Membre « Anne Durand » — Suppression" in details
+
+
+def test_le_secretariat_ne_gere_que_sa_conference(monde):
+    secretariat = monde.utilisateurs["secretariat"]
+    reunion = Reunion(conference=monde.marseille, date=datetime.date(2013, 5, 5))
+    with pytest.raises(PermissionDenied):
+        services.enregistrer_reunion(reunion, secretariat)
+    with pytest.raises(PermissionDenied):
+        services.modifier_membres(monde.marseille, secretariat, 1)
+    assert not Reunion.objects.filter(date=datetime.date(2013, 5, 5)).exists()
+
+    reunion = services.enregistrer_reunion(Reunion(conference=monde.lyon, date=datetime.date(2013, 5, 5)), secretariat)
+    assert reunion.history.get().history_user == secretariat
+
+
+def test_association_en_double_refusee_en_francais(monde):
+    doublon = AssociationProgrammation(
+        conference=monde.lyon,
+        intercommunalite=monde.epci_lyon,
+        document="PLH",
+        date_sollicitation=datetime.date(2013, 3, 1),
+    )
+    with pytest.raises(services.ErreurConference, match="déjà associée à ce document"):
+        services.enregistrer_association(doublon, monde.utilisateurs["uesl"])
+    assert AssociationProgrammation.objects.filter(conference=monde.lyon, document="PLH").count() == 1
+
+
+def test_observation_et_ses_aires_en_un_seul_enregistrement(monde):
+    observation = Observation(conference=monde.lyon, titre="Étude", date=datetime.date(2014, 2, 2), nature="etude")
+    services.enregistrer_observation(observation, monde.utilisateurs["secretariat"], [monde.aire_lyon])
+    assert list(observation.aires.all()) == [monde.aire_lyon]
+    assert observation.history.count() == 1
+    assert observation.history.get().history_type == "+"
+
+
+def test_avertissement_si_installation_apres_la_date_limite(monde):
+    assert services.avertissements_installation(monde.lyon) == []
+    (avertissement,) = services.avertissements_installation(monde.marseille)
+    assert "postérieure à la date limite du protocole (27/12/2012)" in avertissement
+
+
+def test_calendrier_ics_valide_et_echappe(monde):
+    Reunion.objects.filter(pk=monde.reunion_lyon.pk).update(
+        ordre_du_jour="Point 1, point 2; point 3\nPoint 4 \\ fin", lieu="Lyon, salle A"
+    )
+    monde.reunion_lyon.refresh_from_db()
+    contenu = calendrier_reunions(
+        monde.lyon, [monde.reunion_lyon], "exemple.fr", datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+    )
+    assert contenu.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:")
+    assert contenu.endswith("END:VEVENT\r\nEND:VCALENDAR\r\n")
+    deplie = contenu.replace("\r\n ", "")
+    assert f"UID:reunion-{monde.reunion_lyon.pk}@exemple.fr\r\n" in deplie
+    assert "DTSTAMP:20260102T030405Z\r\n" in deplie
+    assert "DTSTART;VALUE=DATE:20130312\r\n" in deplie
+    assert "LOCATION:Lyon\\, salle A\r\n" in deplie
+    assert "Point 1\\, point 2\\; point 3\\nPoint 4 \\\\ fin" in deplie
+    assert all(len(ligne.encode()) <= 75 for ligne in contenu.split("\r\n"))
+
+
+def test_echapper_et_plier():
+    assert echapper("a,b;c\\d\r\ne") == "a\\,b\\;c\\\\d\\ne"
+    ligne = "DESCRIPTION:" + "é" * 100
+    plie = plier(ligne)
+    assert all(len(morceau.encode()) <= 75 for morceau in plie.split("\r\n"))
+    assert plie.replace("\r\n ", "") == ligne

@@ -1,0 +1,191 @@
+"""Data entry in a real browser: UESL registers a conference, Lyon's secretariat records its activity, and two
+people saving the same objective do not overwrite each other."""
+
+import json
+import re
+
+import pytest
+
+from tests.e2e.conftest import se_connecter
+from tests.e2e.test_accessibilite import AXE, violations
+
+
+def surveiller_csp(page):
+    erreurs = []
+    page.on("console", lambda m: erreurs.append(m.text) if "Content Security Policy" in m.text else None)
+    return erreurs
+
+
+def nombre_installees_a_l_heure(page):
+    page.goto("/")
+    ligne = page.locator("#clause-conferences tr", has_text="Installées dans les délais")
+    return int(ligne.locator("td").inner_text().replace("\u202f", ""))
+
+
+def test_l_equipe_uesl_enregistre_une_conference_et_la_voit_au_tableau_de_bord(donnees_demo, nouvelle_page):
+    page = nouvelle_page()
+    erreurs_csp = surveiller_csp(page)
+    se_connecter(page, "uesl")
+    avant = nombre_installees_a_l_heure(page)
+
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Conférences").click()
+    page.get_by_role("link", name="Enregistrer une conférence").click()
+    page.wait_for_url("**/conferences/ajouter/")
+    page.locator("#id_nom").fill("Conférence territoriale Provence-Alpes-Côte d'Azur – Nice (essai)")
+    page.locator("#id_date_installation").fill("2012-12-20")
+
+    # The script filters the long list as one types (and works under the Content-Security-Policy).
+    page.get_by_label("Rechercher dans la liste « Aires urbaines »").fill("nice")
+    assert page.get_by_label("Lyon (002)").is_hidden()
+    page.get_by_label("Nice (007)").check()
+    page.get_by_label("Nice (9307)").check()
+
+    page.locator("#id_membres-0-nom").fill("Hélène Mercier (essai)")
+    page.locator("#id_membres-0-college").select_option("employeurs")
+    page.locator("#id_membres-0-organisation").select_option("MEDEF")
+    page.locator("#id_membres-0-fonction").fill("Présidente")
+    page.locator("#id_membres-1-nom").fill("Julien Roux (essai)")
+    page.locator("#id_membres-1-college").select_option("salaries")
+    page.locator("#id_membres-1-organisation").select_option("CFDT")
+    page.get_by_role("button", name="Enregistrer").click()
+
+    page.wait_for_url(re.compile(r".*/conferences/\d+/$"))
+    assert "Nice (essai)" in page.get_by_role("heading", level=1).inner_text()
+    assert "est enregistrée" in page.locator(".messages").inner_text()
+    membres = page.locator("section[aria-labelledby='titre-membres']").inner_text()
+    assert "Hélène Mercier (essai) — MEDEF, Présidente" in membres
+    assert "Julien Roux (essai) — CFDT" in membres
+    assert "dans les délais" in page.locator(".fiche").inner_text()
+
+    assert nombre_installees_a_l_heure(page) == avant + 1
+    assert not erreurs_csp, erreurs_csp
+
+
+def taux_de_lyon(page):
+    page.goto("/aires/002/")
+    section = page.locator("section[aria-labelledby='titre-objectifs']")
+    return section.locator("p strong").first.inner_text()
+
+
+def test_le_secretariat_de_lyon_saisit_reunion_objectif_et_realisation(donnees_demo, nouvelle_page):
+    from engagements.models import Dispositif, Objectif
+
+    utilises = set(Objectif.objects.filter(aire__code="002", annee=2013).values_list("dispositif", flat=True))
+    libre = next(d for d in Dispositif if d.value not in utilises)
+
+    page = nouvelle_page()
+    erreurs_csp = surveiller_csp(page)
+    se_connecter(page, "secretariat-lyon")
+    taux_avant = taux_de_lyon(page)
+
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Conférences").click()
+    page.get_by_role("link", name="Conférence territoriale Rhône-Alpes – Lyon (démo)").click()
+    assert page.get_by_role("link", name="Modifier la conférence").count() == 0  # UESL's only
+
+    page.get_by_role("link", name="Ajouter une réunion").click()
+    page.get_by_label("Date").fill("2014-06-17")
+    page.get_by_label("Lieu").fill("Lyon, Hôtel de la Métropole (essai)")
+    page.get_by_label("Ordre du jour").fill("Bilan à mi-parcours")
+    page.get_by_label("Nombre de participants").fill("7")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(re.compile(r".*/conferences/\d+/#titre-reunions$"))
+    assert "La réunion du 17/06/2014 est enregistrée." in page.locator(".messages").inner_text()
+    assert (
+        "Lyon, Hôtel de la Métropole (essai)" in page.locator("section[aria-labelledby='titre-reunions']").inner_text()
+    )
+
+    page.get_by_role("link", name="Ajouter un objectif").click()
+    assert page.get_by_label("Aire urbaine").input_value() == str(
+        Objectif.objects.filter(aire__code="002").first().aire_id
+    )
+    page.get_by_label("Dispositif").select_option(libre.value)
+    page.get_by_label("Année").select_option("2013")
+    page.get_by_label("Cible").fill("100")
+    page.get_by_label("Unité").select_option("logements")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(re.compile(r".*/objectifs/\d+/$"))
+    assert "est enregistré" in page.locator(".messages").inner_text()
+
+    page.get_by_role("link", name="Ajouter une réalisation").click()
+    page.get_by_label("Date").fill("2013-06-15")
+    page.get_by_label("Quantité réalisée").fill("80")
+    page.get_by_label("Commentaire").fill("Résidence pour jeunes actifs (essai)")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(re.compile(r".*/objectifs/\d+/$"))
+    fiche = page.locator(".fiche").inner_text()
+    assert "80,0 %" in fiche
+    assert "secretariat-lyon" in page.locator("section[aria-labelledby='titre-realisations']").inner_text()
+
+    taux_apres = taux_de_lyon(page)
+    assert taux_apres != taux_avant, (taux_avant, taux_apres)
+    assert not erreurs_csp, erreurs_csp
+
+
+def test_deux_navigateurs_modifient_le_meme_objectif(donnees_demo, nouvelle_page):
+    from engagements.models import Objectif
+
+    objectif = Objectif.objects.filter(aire__code="002").order_by("pk").first()
+    url = f"/objectifs/{objectif.pk}/modifier/"
+    premiere, seconde = nouvelle_page(), nouvelle_page()
+    se_connecter(premiere, "uesl")
+    se_connecter(seconde, "secretariat-lyon")
+    premiere.goto(url)
+    seconde.goto(url)
+
+    premiere.get_by_label("Cible").fill(str(objectif.cible + 50))
+    premiere.get_by_role("button", name="Enregistrer").click()
+    premiere.wait_for_url(f"**/objectifs/{objectif.pk}/")
+
+    seconde.get_by_label("Cible").fill(str(objectif.cible + 70))
+    seconde.get_by_label("Notes").fill("Saisie de la seconde personne")
+    seconde.get_by_role("button", name="Enregistrer").click()
+    alerte = seconde.get_by_role("alert").inner_text()
+    assert "a été modifié par quelqu'un d'autre depuis que vous avez ouvert ce formulaire" in alerte
+    assert f"Cible : {objectif.cible} → {objectif.cible + 50} (modifié par uesl le " in alerte
+    assert seconde.get_by_label("Cible").input_value() == str(objectif.cible + 70)  # the input is kept
+    assert seconde.get_by_label("Notes").input_value() == "Saisie de la seconde personne"
+    enregistre = Objectif.objects.get(pk=objectif.pk)
+    assert (enregistre.cible, enregistre.version) == (objectif.cible + 50, objectif.version + 1)
+    assert enregistre.notes != "Saisie de la seconde personne"
+
+
+def test_pages_de_saisie_sans_violation_d_accessibilite(donnees_demo, nouvelle_page):
+    """axe-core on every data-entry page, also with a refused form on screen."""
+    from conferences.models import ConferenceTerritoriale
+    from engagements.models import Objectif
+
+    if not AXE.exists():
+        pytest.skip("axe-core n'est pas installé (npm ci).")
+    source_axe = AXE.read_text(encoding="utf-8")
+    lyon = ConferenceTerritoriale.objects.get(nom__contains="Lyon")
+    objectif = Objectif.objects.filter(aire__code="002").order_by("pk").first()
+    reunion, realisation = lyon.reunions.first(), objectif.realisations.first()
+    urls = [
+        "/conferences/ajouter/",
+        f"/conferences/{lyon.pk}/modifier/",
+        f"/conferences/{lyon.pk}/membres/modifier/",
+        f"/conferences/{lyon.pk}/reunions/ajouter/",
+        f"/conferences/reunions/{reunion.pk}/",
+        f"/conferences/reunions/{reunion.pk}/modifier/",
+        f"/conferences/{lyon.pk}/associations/ajouter/",
+        f"/conferences/{lyon.pk}/observations/ajouter/",
+        "/objectifs/ajouter/",
+        f"/objectifs/{objectif.pk}/modifier/",
+        f"/objectifs/{objectif.pk}/realisations/ajouter/",
+        f"/objectifs/realisations/{realisation.pk}/",
+        f"/objectifs/realisations/{realisation.pk}/modifier/",
+        "/objectifs/importer/",
+    ]
+    page = nouvelle_page()
+    se_connecter(page, "uesl")
+    resultats = {}
+    for url in urls:
+        page.goto(url)
+        resultats[url] = violations(page, source_axe)
+    page.goto(f"/conferences/{lyon.pk}/reunions/ajouter/")
+    page.get_by_label("Date").fill("2011-01-01")
+    page.get_by_role("button", name="Enregistrer").click()
+    assert "Rien n'a été enregistré." in page.get_by_role("alert").inner_text()
+    resultats["réunion refusée"] = violations(page, source_axe)
+    en_defaut = {url: v for url, v in resultats.items() if v}
+    assert not en_defaut, json.dumps(en_defaut, ensure_ascii=False, indent=1)
