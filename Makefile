@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
+# Two workers: the machines have two cores (override with PYTEST_ARGS=... make test).
+PYTEST_ARGS ?= -n 2
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
