@@ -6,7 +6,7 @@ import random
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from aires_urbaines.models import AireUrbaine, BassinEmploi, Commune
 from conferences.models import ConferenceTerritoriale, MembreConference, Reunion
@@ -40,6 +40,10 @@ class Command(BaseCommand):
         debut = time.perf_counter()
         with transaction.atomic():
             nb_conf, nb_objectifs, nb_realisations = generer(aires, objectifs, realisations, random.Random(graine))
+        if connection.vendor == "postgresql":
+            # Fresh statistics: without them the planner misjudges the bulk-loaded tables for a while.
+            with connection.cursor() as curseur:
+                curseur.execute("ANALYZE")
         self.stdout.write(
             f"{nb_conf} conférences, {nb_objectifs} objectifs et {nb_realisations} réalisations créés "
             f"en {time.perf_counter() - debut:.1f} s."
