@@ -1,6 +1,71 @@
+"""The reports page and the three PDF downloads; the PDFs themselves are built by each app's reports.py."""
+
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+from django.views import View
 from django.views.generic import TemplateView
+
+from aires_urbaines.models import AireUrbaine
+from aires_urbaines.reports import render_aire_pdf
+from conferences.models import ConferenceTerritoriale
+from conferences.reports import render_conference_pdf
+
+from .models import periode_courante
+from .reports import date_des_donnees, render_national_pdf
+
+
+def reponse_pdf(nom, contenu):
+    """A downloaded PDF: private to the signed-in user, never cached by a shared proxy."""
+    return HttpResponse(
+        contenu,
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": content_disposition_header(True, nom),
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 class RapportsView(LoginRequiredMixin, TemplateView):
+    """Every report that can be exported, with the date of the data they are built from."""
+
     template_name = "partenariat/rapports.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            periode=periode_courante(),
+            donnees_au=date_des_donnees(),
+            aires=AireUrbaine.objects.filter(entree_phase__isnull=False)
+            .select_related("entree_phase__phase")
+            .order_by(
+                "entree_phase__phase__ordre", "entree_phase__phase__date_debut", "entree_phase__phase_id", "code"
+            ),
+            conferences=ConferenceTerritoriale.objects.only("pk", "nom", "date_installation").order_by("nom"),
+        )
+        return context
+
+
+class RapportAireView(LoginRequiredMixin, View):
+    def get(self, request, code):
+        return reponse_pdf(*render_aire_pdf(get_object_or_404(AireUrbaine, code=code)))
+
+
+class RapportConferenceView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        return reponse_pdf(*render_conference_pdf(get_object_or_404(ConferenceTerritoriale, pk=pk)))
+
+
+class RapportNationalView(LoginRequiredMixin, View):
+    """`?annee=AAAA` for one year of the period; without it, the whole period."""
+
+    def get(self, request):
+        brute = request.GET.get("annee", "").strip()
+        annee = None
+        if brute:
+            if not brute.isdigit() or int(brute) not in periode_courante().annees:
+                raise Http404(f"Aucun rapport national pour l'année « {brute} ».")
+            annee = int(brute)
+        return reponse_pdf(*render_national_pdf(annee))

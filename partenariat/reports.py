@@ -1,0 +1,250 @@
+"""The national consolidated report, and what the three PDF reports share: cover, data date, metadata.
+
+Every figure comes from the code the web pages use (the protocol dashboard, the QuerySet annotations of
+engagements, engagements.services); this module only gathers them and hands them to a template.
+"""
+
+import datetime
+
+from django.db.models import Count, DateTimeField, F, Max, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from aires_urbaines.models import AireUrbaine
+from conferences.models import (
+    AssociationProgrammation,
+    ConferenceTerritoriale,
+    EtatInstallation,
+    MembreConference,
+    Observation,
+    Reunion,
+)
+from engagements.models import Objectif, Realisation, Statut, sous_requete_realise, taux_realisation
+from engagements.services import realisations_de, serie_cumulee
+
+from . import graphiques
+from .models import periode_courante
+from .pdf import nom_de_fichier, rendre_html, rendre_pdf
+from .tableau import agreger_avancement, etat_deploiement, etat_du_protocole
+
+AUTEUR = "Suivi du protocole-cadre Action Logement × associations d'élus"
+MOTS_CLES_COMMUNS = ["protocole-cadre 2012", "Action Logement", "UESL", "AdCF", "AMGVF", "ACUF"]
+_EPOQUE = datetime.datetime(2012, 1, 1, tzinfo=datetime.UTC)
+# Every model whose changes alter a report, each with its history table.
+_MODELES_SUIVIS = (
+    Objectif,
+    Realisation,
+    ConferenceTerritoriale,
+    MembreConference,
+    Reunion,
+    AssociationProgrammation,
+    Observation,
+)
+
+
+def date_des_donnees():
+    """When the tracked data last changed (an achievement recorded, any change kept in the history), or None.
+
+    One query whatever the volume: each history table's latest date, compared in the database.
+    """
+    dernieres = [
+        Coalesce(
+            Subquery(modele.history.order_by("-history_date").values("history_date")[:1]),
+            Value(_EPOQUE),
+            output_field=DateTimeField(),
+        )
+        for modele in _MODELES_SUIVIS
+    ]
+    derniere = Realisation.objects.aggregate(
+        date=Greatest(Coalesce(Max("saisi_le"), Value(_EPOQUE), output_field=DateTimeField()), *dernieres)
+    )["date"]
+    if derniere is None or derniere <= _EPOQUE:
+        return None
+    return timezone.localtime(derniere).date() if timezone.is_aware(derniere) else derniere.date()
+
+
+def contexte_document(*, titre, perimetre, description, mots_cles, au, sommaire):
+    """What the shared layout (templates/partenariat/pdf/base.html) needs: cover, running header, metadata."""
+    etabli_le = timezone.localtime().replace(microsecond=0)
+    return {
+        "titre": titre,
+        "perimetre": perimetre,
+        "description": description,
+        "mots_cles": [*mots_cles, *MOTS_CLES_COMMUNS],
+        "auteur": AUTEUR,
+        "au": au,
+        "donnees_au": date_des_donnees(),
+        "etabli_le": etabli_le,
+        "etabli_le_iso": etabli_le.isoformat(),
+        "protocole": periode_courante(),
+        "sommaire": sommaire,
+    }
+
+
+def lignes_barres(lignes):
+    """(libellé, cible, réalisé) for `graphiques.barres_par_dispositif`, from rows carrying those three values."""
+    return [(ligne["libelle"], ligne["cible"], ligne["realise"]) for ligne in lignes]
+
+
+# --- National report ------------------------------------------------------------------------------------------
+
+
+def date_du_rapport_national(annee=None, aujourd_hui=None):
+    """The date the national report describes: the end of its year (or of the period), today at the latest."""
+    protocole = periode_courante()
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    fin = datetime.date(annee, 12, 31) if annee else protocole.fin_periode
+    return min(aujourd_hui, fin)
+
+
+def objectifs_du_perimetre(au, annee=None):
+    """Objectives agreed by `au` (of `annee` only, if given): the national report's and the list's scope."""
+    objectifs = Objectif.objects.convenus_au(au)
+    return objectifs.filter(annee=annee) if annee else objectifs
+
+
+def par_aire(objectifs, au):
+    """One row per area of `objectifs`: phase, objectives, target, achieved, rate, late ones; ONE grouped query.
+
+    The achieved quantity is the pages' subquery (`sous_requete_realise`), summed once per objective; late and
+    unstarted objectives are those of the objective list's status filter (`de_statut`), whose grouped joins run
+    once for all areas. An area is behind schedule under the dashboard's rule for the fifth commitment: more
+    than half of its objectives late or without any achievement.
+    """
+    en_retard = Objectif.objects.de_statut(Statut.EN_RETARD, au).values("pk")
+    sans_realisation = Objectif.objects.de_statut(Statut.SANS_REALISATION, au).values("pk")
+    lignes = list(
+        objectifs.annotate(realise_objectif=sous_requete_realise(au))
+        .order_by("aire__code")
+        .values(
+            "aire__code",
+            "aire__nom",
+            "aire__entree_phase__phase__ordre",
+            "aire__entree_phase__phase__libelle",
+            "aire__entree_phase__date_entree",
+        )
+        .annotate(
+            nb_objectifs=Count("pk"),
+            cible=Coalesce(Sum("cible"), 0),
+            realise=Coalesce(Sum("realise_objectif"), 0),
+            nb_en_retard=Count("pk", filter=Q(pk__in=en_retard)),
+            nb_sans_realisation=Count("pk", filter=Q(pk__in=sans_realisation)),
+        )
+    )
+    for ligne in lignes:
+        entree = ligne.pop("aire__entree_phase__date_entree")
+        ordre, libelle = ligne.pop("aire__entree_phase__phase__ordre"), ligne.pop("aire__entree_phase__phase__libelle")
+        ligne["code"], ligne["nom"] = ligne.pop("aire__code"), ligne.pop("aire__nom")
+        dans_le_dispositif = entree is not None and entree <= au
+        ligne["phase"], ligne["phase_ordre"] = (libelle, ordre) if dans_le_dispositif else (None, None)
+        ligne["taux"] = taux_realisation(ligne["realise"], ligne["cible"])
+        ligne["nb_retard"] = ligne["nb_en_retard"] + ligne["nb_sans_realisation"]
+        ligne["en_retard"] = ligne["nb_retard"] > ligne["nb_objectifs"] / 2
+    # By phase (the report prints one table per phase), areas outside the scheme last.
+    return sorted(lignes, key=lambda ligne: (ligne["phase"] is None, ligne["phase_ordre"] or 0, ligne["code"]))
+
+
+def conferences_et_delais(au):
+    """Every conference with its installation state against the deadline on `au`, by installation date."""
+    date_limite = periode_courante().date_limite_installation
+    return list(
+        ConferenceTerritoriale.objects.avec_etat_installation(date_limite, au)
+        .only("pk", "nom", "date_installation")
+        .order_by(F("date_installation").asc(nulls_last=True), "nom")
+    )
+
+
+def contexte_national(annee=None, au=None):
+    """Everything the national report shows, for one year of the period or the whole period."""
+    protocole = periode_courante()
+    au = au or date_du_rapport_national(annee)
+    etat = etat_du_protocole(au)
+    _etat_dep, phases, dans_dispositif, grandes = etat_deploiement(au)
+
+    perimetre = objectifs_du_perimetre(au, annee)
+    avancement = agreger_avancement(perimetre, au)
+    totaux, statuts = avancement["totaux"], avancement["statuts"]
+    dispositifs = [
+        {**ligne, "libelle": libelle, "taux": taux_realisation(ligne["realise"], ligne["cible"])}
+        for libelle, ligne in avancement["par_dispositif"]
+    ]
+    aires = par_aire(perimetre, au)
+    aires_en_retard = [ligne for ligne in aires if ligne["en_retard"]]
+    sans_objectif = list(
+        AireUrbaine.objects.dans_le_dispositif_au(au).exclude(pk__in=perimetre.values("aire")).order_by("code")
+    )
+    conferences = conferences_et_delais(au)
+    serie = serie_cumulee(realisations_de(perimetre), au)
+
+    periode = f"année {annee}" if annee else f"période {protocole.annee_debut}–{protocole.annee_fin}"
+    la_periode = f"l'{periode}" if annee else f"la {periode}"
+    titre = f"Rapport national d'avancement — {periode}"
+    sommaire = [
+        ("synthese", "Synthèse"),
+        ("engagements", "Les cinq engagements du protocole"),
+        ("deploiement", "Déploiement par phase"),
+        ("conferences", "Conférences territoriales et délai d'installation"),
+        ("dispositifs", "Objectifs et réalisations par dispositif"),
+        ("aires", "Objectifs et réalisations par aire urbaine"),
+        ("retards", "Aires en retard"),
+    ]
+    contexte = contexte_document(
+        titre=titre,
+        perimetre=(
+            f"Ensemble des aires urbaines et des conférences territoriales ; objectifs de {la_periode} "
+            "convenus à la date du rapport."
+        ),
+        description=f"État des cinq engagements du protocole-cadre du 27 juin 2012 et avancement des objectifs, "
+        f"{periode}.",
+        mots_cles=["rapport national", str(annee or f"{protocole.annee_debut}-{protocole.annee_fin}")],
+        au=au,
+        sommaire=sommaire,
+    )
+    contexte.update(
+        annee=annee,
+        libelle_periode=periode,
+        la_periode=la_periode,
+        de_la_periode=f"de {la_periode}",
+        clauses=etat["clauses"],
+        date_limite=etat["date_limite"],
+        phases=phases,
+        dans_dispositif=dans_dispositif,
+        grandes=grandes,
+        # On-time conferences are only counted: the late ones are what the report is read for (and a full-France
+        # list would add ten pages).
+        conferences_hors_delai=[c for c in conferences if c.etat_installation != EtatInstallation.A_L_HEURE],
+        nb_conferences={
+            code: sum(conference.etat_installation == code for conference in conferences)
+            for code in EtatInstallation.values
+        },
+        totaux=totaux,
+        statuts=statuts,
+        nb_objectifs=sum(n for _libelle, _code, n in statuts),
+        nb_en_retard_total=sum(
+            n for _libelle, code, n in statuts if code in (Statut.EN_RETARD, Statut.SANS_REALISATION)
+        ),
+        dispositifs=dispositifs,
+        aires=aires,
+        aires_en_retard=aires_en_retard,
+        aires_sans_objectif=sans_objectif,
+        nb_realisations=realisations_de(perimetre).filter(date__lte=au).count(),
+        graphique_barres=graphiques.barres_par_dispositif(
+            lignes_barres(dispositifs), titre=f"Cible et réalisé par dispositif — {periode}"
+        ),
+        graphique_courbe=graphiques.courbe_avancement(
+            serie, cible=totaux["cible_totale"] or None, titre=f"Réalisations cumulées — {periode}"
+        ),
+        graphique_jauge=graphiques.jauge(totaux["taux"], titre="Taux de réalisation national"),
+    )
+    return contexte
+
+
+def html_national(annee=None, au=None):
+    return rendre_html("partenariat/pdf/national.html", contexte_national(annee, au))
+
+
+def render_national_pdf(annee=None, au=None):
+    """(filename, PDF bytes) of the national report for `annee`, or for the whole period when None."""
+    protocole = periode_courante()
+    periode = annee or f"{protocole.annee_debut}-{protocole.annee_fin}"
+    return nom_de_fichier("rapport-national", periode), rendre_pdf(html_national(annee, au))
