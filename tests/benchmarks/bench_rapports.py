@@ -3,9 +3,9 @@
     .venv/bin/python tests/benchmarks/bench_rapports.py [--repetitions 3] [--sans-annuel]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_rapports .venv/bin/python tests/benchmarks/bench_rapports.py
 
-Database: DATABASE_URL if set, else the SQLite file /tmp/bench_rapports.sqlite3. It is built once (migrate, INSEE
-communes, A/B/C zoning, charger_demo, generer_donnees_charge --objectifs 12000 --realisations 120000) and reused
-while it holds at least 10,000 objectives.
+Database: DATABASE_URL if set (a missing PostgreSQL database is created), else the SQLite file
+/tmp/bench_rapports.sqlite3. It is built once (migrate, INSEE communes, A/B/C zoning, charger_demo,
+generer_donnees_charge --objectifs 12000 --realisations 120000) and reused while it holds 10,000 objectives or more.
 
 Method. Every measurement runs in a fresh Python process (this script with --enfant), so that one report's
 memory never inflates the next one's figure:
@@ -13,7 +13,9 @@ memory never inflates the next one's figure:
   printed apart: a worker pays it once), then the report is built the way the site builds it, timed in two
   parts: HTML (queries + template, `html_…`) and WeasyPrint (`partenariat.pdf.rendre_pdf`).
 - « WeasyPrint seul »: same start-up, then only `rendre_pdf` on the very HTML the « total » process wrote out.
-Our overhead is total − WeasyPrint alone. Times are wall-clock (time.perf_counter), the median of the runs.
+Our overhead is total − WeasyPrint alone. Times are wall-clock (time.perf_counter), the median of the runs;
+the process's CPU time (time.process_time) is printed beside them, since on a shared 2-core machine the wall
+clock also counts the other processes (the load average before and after is printed too).
 Peak memory is the process's peak resident set size, resource.getrusage(RUSAGE_SELF).ru_maxrss, read by the
 process itself at the end (kB on Linux); « base » is the resident size (VmRSS) after start-up, before the report.
 """
@@ -176,6 +178,18 @@ def enfant(*arguments):
     return json.loads(resultat.stdout.strip().splitlines()[-1])
 
 
+def creer_base_postgres(url):
+    """A PostgreSQL DATABASE_URL may name a database that does not exist yet: create it on that server."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import psycopg
+
+    serveur, nom = url.replace("postgres://", "postgresql://", 1).rsplit("/", 1)
+    with psycopg.connect(f"{serveur}/postgres", autocommit=True) as connexion:
+        if not connexion.execute("SELECT 1 FROM pg_database WHERE datname = %s", [nom]).fetchone():
+            connexion.execute(f'CREATE DATABASE "{nom}"')
+
+
 def median(mesures, cle):
     return statistics.median(mesure[cle] for mesure in mesures)
 
@@ -201,6 +215,7 @@ def main():
             mesurer_weasyprint(*arguments)
         return 0
 
+    creer_base_postgres(os.environ["DATABASE_URL"])
     base = enfant("preparer")
     print(
         f"Base {base['moteur']} ({os.environ['DATABASE_URL']}) : {base['communes']} communes, {base['aires']} aires, "
