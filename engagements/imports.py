@@ -4,6 +4,7 @@ A file is accepted whole or refused whole: any bad line gives a line-numbered Fr
 The checked lines are held in the session until the user confirms the preview (see the import views).
 """
 
+import csv
 import datetime
 import re
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ OBLIGATOIRES = {
     "quantite": "Quantité réalisée",
 }
 LIGNES_MAX = 10_000
+# The widest integer column of the production database (PostgreSQL `integer`), whatever the database in use.
+QUANTITE_MAX = 2_147_483_647
 ERREURS_AFFICHEES = 200
 
 
@@ -81,18 +84,32 @@ def _texte(valeur):
 
 def lire_tableau(nom, contenu):
     """Bytes of a .csv (UTF-8 with or without BOM, or Latin-1; `,` or `;`) or .xlsx file → tablib Dataset."""
-    try:
-        if nom.lower().endswith(".xlsx"):
-            return tablib.Dataset().load(contenu, format="xlsx")
+    if nom.lower().endswith(".xlsx"):
         try:
-            texte = contenu.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            texte = contenu.decode("latin-1")
-        premiere_ligne = texte.split("\n", 1)[0]
-        separateur = ";" if premiere_ligne.count(";") > premiere_ligne.count(",") else ","
+            return tablib.Dataset().load(contenu, format="xlsx")
+        except Exception as erreur:  # openpyxl raises many kinds of errors on a damaged workbook
+            raise FichierIllisible("classeur Excel endommagé ou d'un autre format") from erreur
+    try:
+        texte = contenu.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        texte = contenu.decode("latin-1")
+    premiere_ligne = texte.split("\n", 1)[0]
+    separateur = ";" if premiere_ligne.count(";") > premiere_ligne.count(",") else ","
+    try:
         return tablib.Dataset().load(texte, format="csv", delimiter=separateur)
-    except Exception as erreur:  # tablib and its readers raise many kinds of errors on a damaged file
-        raise FichierIllisible(str(erreur) or erreur.__class__.__name__) from erreur
+    except Exception as erreur:  # tablib and the csv module raise many kinds of errors on a damaged file
+        raise FichierIllisible(_raison_csv(erreur)) from erreur
+
+
+def _raison_csv(erreur):
+    """Why the CSV reader refused a file, in French: its own messages are English and technical."""
+    if isinstance(erreur, tablib.InvalidDimensions):
+        return "une ligne compte plus de cellules que la ligne des titres"
+    if isinstance(erreur, csv.Error) and "NUL" in str(erreur):
+        return "il contient un caractère nul, ce n'est pas un fichier texte"
+    if isinstance(erreur, csv.Error) and "field limit" in str(erreur):
+        return "une cellule dépasse la longueur permise"
+    return "contenu CSV invalide"
 
 
 def _reperer_colonnes(entetes):
@@ -142,6 +159,9 @@ def _lire_entier(valeur):
         return int(valeur) if valeur.is_integer() else None
     texte = re.sub(r"[\s\u00a0\u202f]", "", _texte(valeur))
     if re.fullmatch(r"[-+]?\d+", texte):
+        # Python refuses to convert very long digit strings; past 18 digits the value is out of every range anyway.
+        if len(texte.lstrip("+-").lstrip("0")) > 18:
+            return -(10**18) if texte.startswith("-") else 10**18
         return int(texte)
     return None
 
@@ -219,6 +239,9 @@ def analyser_fichier(nom, contenu, user):
             probleme.append("quantité réalisée manquante")
         elif quantite is None:
             probleme.append(f"quantité « {_texte(cellule(ligne, 'quantite'))} » : un nombre entier est attendu")
+        elif abs(quantite) > QUANTITE_MAX:
+            maximum = f"{QUANTITE_MAX:,}".replace(",", "\u202f")
+            probleme.append(f"quantité « {_texte(cellule(ligne, 'quantite'))} » hors limites (de 0 à {maximum})")
         elif quantite < 0:
             probleme.append(f"quantité {quantite} négative")
 
