@@ -104,16 +104,13 @@ class AireUrbaineQuerySet(models.QuerySet):
     def avec_synthese(self, au=None):
         """Annotate phase, conference, objectives and completion as of `au`, in SQL so every column sorts."""
         from conferences.models import ConferenceTerritoriale
-        from engagements.models import Objectif, Realisation, date_de_reference, expression_taux
+        from engagements.models import Objectif, date_de_reference, expression_realise, expression_taux
 
         au = date_de_reference(au)
         dans_dispositif = models.Q(entree_phase__date_entree__lte=au)
         objectifs = Objectif.objects.filter(aire=models.OuterRef("pk")).convenus_au(au).order_by().values("aire")
-        realisations = (
-            Realisation.objects.filter(objectif__aire=models.OuterRef("pk"), date__lte=au)
-            .order_by()
-            .values("objectif__aire")
-        )
+        # Every objective of the area counts its achievements, agreed yet or not, from its running totals.
+        realisations = Objectif.objects.filter(aire=models.OuterRef("pk")).order_by().values("aire")
         conferences = ConferenceTerritoriale.objects.filter(aires=models.OuterRef("pk")).order_by("nom")
         entier = models.IntegerField()
         return self.annotate(
@@ -142,7 +139,7 @@ class AireUrbaineQuerySet(models.QuerySet):
                 models.Subquery(objectifs.annotate(s=models.Sum("cible")).values("s")[:1]), 0, output_field=entier
             ),
             realise_total=Coalesce(
-                models.Subquery(realisations.annotate(s=models.Sum("quantite")).values("s")[:1]),
+                models.Subquery(realisations.annotate(s=models.Sum(expression_realise(au))).values("s")[:1]),
                 0,
                 output_field=entier,
             ),

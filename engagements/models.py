@@ -4,8 +4,24 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, Exists, F, FloatField, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -42,6 +58,7 @@ class Statut(models.TextChoices):
 
 
 TOLERANCE_STATUT = 10.0
+CHAMPS_CUMULES = ("realise_cumule", "nb_realisations", "premiere_realisation", "derniere_realisation", "statut_final")
 
 
 def date_de_reference(au=None):
@@ -101,67 +118,137 @@ def expression_taux(realise, cible):
     )
 
 
-class ObjectifQuerySet(models.QuerySet):
-    def avec_avancement(self, au=None):
-        """Annotate realise, taux and statut as of date `au` (default today), all computed in SQL so they sort."""
-        au = date_de_reference(au)
-        annees = range(ANNEE_DEBUT, ANNEE_FIN + 1)
-        prorata = Case(
-            *[When(annee=annee, then=Value(prorata_annee(annee, au))) for annee in annees],
-            default=Value(100.0),
-            output_field=FloatField(),
-        )
-        a_realisation = Exists(Realisation.objects.filter(objectif=OuterRef("pk"), date__lte=au))
-        return (
-            self.annotate(realise=sous_requete_realise(au), a_realisation=a_realisation, prorata=prorata)
-            .annotate(taux=expression_taux("realise", "cible"))
-            .annotate(
-                statut=Case(
-                    When(a_realisation=False, then=Value(Statut.SANS_REALISATION)),
-                    When(taux__isnull=True, then=Value(Statut.DANS_LES_TEMPS)),
-                    When(taux__gte=F("prorata") + TOLERANCE_STATUT, then=Value(Statut.EN_AVANCE)),
-                    When(taux__gte=F("prorata") - TOLERANCE_STATUT, then=Value(Statut.DANS_LES_TEMPS)),
-                    default=Value(Statut.EN_RETARD),
-                    output_field=models.CharField(),
-                )
-            )
-        )
+def _sans_realisation(au):
+    return Q(premiere_realisation__isnull=True) | Q(premiere_realisation__gt=au)
 
-    def de_statut(self, statut, au=None):
-        """Objectives in `statut` as of `au`: one grouped join computes it for all rows at once (filters need all).
 
-        Filtering on the `statut` annotation would repeat its correlated subqueries in WHERE for every row; this
-        hash-aggregates the achievements once and keeps the ids, which stays fast with 500,000 achievements.
-        """
-        au = date_de_reference(au)
-        jusqu_a = Q(realisations__date__lte=au)
-        realise = Coalesce(Sum("realisations__quantite", filter=jusqu_a), 0, output_field=IntegerField())
-        prorata = Case(
+def expression_realise(au, cumul="realise_cumule", sous_requete=None):
+    """Achieved quantity as of `au`, read from the objective's running totals whenever they answer.
+
+    An objective whose last achievement is dated by `au` has achieved its running total, one without any
+    achievement by `au` nothing; only objectives with achievements on both sides of `au` (a past reference date)
+    sum their achievements, so today's figures never read the 500,000 achievements.
+    """
+    return Case(
+        When(derniere_realisation__lte=au, then=F(cumul)),
+        When(_sans_realisation(au), then=Value(0)),
+        default=sous_requete if sous_requete is not None else sous_requete_realise(au),
+        output_field=IntegerField(),
+    )
+
+
+def expression_nb_realisations(au):
+    """Number of achievements dated by `au`, from the running count like `expression_realise`."""
+    nombre = (
+        Realisation.objects.filter(objectif=OuterRef("pk"), date__lte=au)
+        .order_by()
+        .values("objectif")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return expression_realise(au, "nb_realisations", Coalesce(Subquery(nombre), Value(0)))
+
+
+def expression_statut_calcule(au):
+    """`statut_pour`'s rule in SQL, on the running totals (a subquery only for past reference dates)."""
+    realise = expression_realise(au)
+    prorata = Case(
+        *[When(annee=annee, then=Value(prorata_annee(annee, au))) for annee in range(ANNEE_DEBUT, ANNEE_FIN + 1)],
+        default=Value(100.0),
+        output_field=FloatField(),
+    )
+    # In floating point: PostgreSQL's numeric arithmetic costs more than the rest of the list's query.
+    taux = Cast(realise, FloatField()) * Value(100.0) / Cast("cible", FloatField())
+    return Case(
+        When(_sans_realisation(au), then=Value(Statut.SANS_REALISATION)),
+        When(cible=0, then=Value(Statut.DANS_LES_TEMPS)),  # before the rate: no division by zero
+        When(GreaterThanOrEqual(taux, prorata + TOLERANCE_STATUT), then=Value(Statut.EN_AVANCE)),
+        When(GreaterThanOrEqual(taux, prorata - TOLERANCE_STATUT), then=Value(Statut.DANS_LES_TEMPS)),
+        default=Value(Statut.EN_RETARD),
+        output_field=models.CharField(),
+    )
+
+
+def _a_terme(au):
+    """Objectives whose status on `au` is their stored final status: year over, no achievement after `au`."""
+    derniere_annee_close = au.year if (au.month, au.day) == (12, 31) else au.year - 1
+    return Q(annee__lte=derniere_annee_close) & (Q(premiere_realisation__isnull=True) | Q(derniere_realisation__lte=au))
+
+
+def expressions_avancement(au):
+    """realise, a_realisation, prorata and statut as of `au`, as SQL expressions (annotate or filter).
+
+    The status rule is `statut_pour`'s; objectives whose year is over read their stored final status instead
+    of computing it again.
+    """
+    return {
+        "realise": expression_realise(au),
+        "a_realisation": Case(
+            When(_sans_realisation(au), then=Value(False)), default=Value(True), output_field=BooleanField()
+        ),
+        "prorata": Case(
             *[When(annee=annee, then=Value(prorata_annee(annee, au))) for annee in range(ANNEE_DEBUT, ANNEE_FIN + 1)],
             default=Value(100.0),
             output_field=FloatField(),
+        ),
+        "statut": Case(
+            When(_a_terme(au), then=F("statut_final")),
+            default=expression_statut_calcule(au),
+            output_field=models.CharField(),
+        ),
+    }
+
+
+class ObjectifQuerySet(models.QuerySet):
+    def avec_avancement(self, au=None):
+        """Annotate realise, taux and statut as of date `au` (default today), all computed in SQL so they sort."""
+        expressions = expressions_avancement(date_de_reference(au))
+        return self.annotate(
+            realise=expressions["realise"],
+            a_realisation=expressions["a_realisation"],
+            prorata=expressions["prorata"],
+            statut=expressions["statut"],
+        ).annotate(taux=expression_taux("realise", "cible"))
+
+    def de_statut(self, statut, au=None):
+        """Objectives in `statut` as of `au` (the rule of `avec_avancement`, without annotating the rows).
+
+        Spelt out on the stored final status where it applies, so that the planner estimates the row count from
+        the column's statistics: on the bare CASE it guessed 250 rows out of 14,000 and chose a nested loop.
+        """
+        au = date_de_reference(au)
+        a_terme = _a_terme(au)
+        return self.alias(statut_calcule=expression_statut_calcule(au)).filter(
+            (a_terme & Q(statut_final=statut)) | (~a_terme & Q(statut_calcule=statut))
         )
-        cent_realise = realise * 100.0
-        conditions = {
-            Statut.SANS_REALISATION: Q(nb=0),
-            Statut.EN_AVANCE: Q(nb__gt=0, cible__gt=0, cent_realise__gte=(prorata + TOLERANCE_STATUT) * F("cible")),
-            Statut.DANS_LES_TEMPS: Q(nb__gt=0)
-            & (
-                Q(cible=0)
-                | Q(
-                    cent_realise__gte=(prorata - TOLERANCE_STATUT) * F("cible"),
-                    cent_realise__lt=(prorata + TOLERANCE_STATUT) * F("cible"),
-                )
+
+    def nb_realisations_au(self, au):
+        """Achievements of these objectives dated by `au`, from the running counts (no scan of achievements)."""
+        somme = self.order_by().aggregate(n=Coalesce(Sum(expression_nb_realisations(au)), Value(0)))
+        return somme["n"]
+
+    def recalculer_cumuls(self):
+        """Recompute the running totals and final status of these objectives from their achievements.
+
+        Two UPDATEs: the final status reads the totals the first one wrote. Callers that may race lock the
+        objectives first (see `engagements.signals`).
+        """
+        realisations = Realisation.objects.filter(objectif=OuterRef("pk")).order_by().values("objectif")
+        self.order_by().update(
+            realise_cumule=Coalesce(
+                Subquery(realisations.annotate(total=Sum("quantite")).values("total")[:1]),
+                Value(0),
+                output_field=models.PositiveBigIntegerField(),
             ),
-            Statut.EN_RETARD: Q(nb__gt=0, cible__gt=0, cent_realise__lt=(prorata - TOLERANCE_STATUT) * F("cible")),
-        }
-        ids = (
-            Objectif.objects.order_by()
-            .annotate(nb=Count("realisations", filter=jusqu_a), cent_realise=cent_realise)
-            .filter(conditions[statut])
-            .values("pk")
+            nb_realisations=Coalesce(
+                Subquery(realisations.annotate(n=Count("pk")).values("n")[:1]),
+                Value(0),
+                output_field=models.PositiveIntegerField(),
+            ),
+            premiere_realisation=Subquery(realisations.annotate(d=Min("date")).values("d")[:1]),
+            derniere_realisation=Subquery(realisations.annotate(d=Max("date")).values("d")[:1]),
         )
-        return self.filter(pk__in=ids)
+        return self.order_by().update(statut_final=expression_statut_calcule(datetime.date.max))
 
     def convenus_au(self, au):
         """Objectives agreed by `au`: an objective without an agreement date counts from the start of its year."""
@@ -198,7 +285,16 @@ class Objectif(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     date_accord = models.DateField(_("date de l'accord"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    history = HistoricalRecords()
+    # Running totals of the achievements, kept by `recalculer_cumuls` on every write: today's progress reads them.
+    realise_cumule = models.PositiveBigIntegerField(_("réalisé cumulé"), default=0, editable=False)
+    nb_realisations = models.PositiveIntegerField(_("nombre de réalisations"), default=0, editable=False)
+    premiere_realisation = models.DateField(_("première réalisation"), null=True, blank=True, editable=False)
+    derniere_realisation = models.DateField(_("dernière réalisation"), null=True, blank=True, editable=False)
+    # The status once the objective's year is over, with every achievement: what pages show after the period.
+    statut_final = models.CharField(
+        _("statut à terme"), max_length=20, choices=Statut.choices, default=Statut.SANS_REALISATION, editable=False
+    )
+    history = HistoricalRecords(excluded_fields=CHAMPS_CUMULES)
 
     objects = ObjectifQuerySet.as_manager()
 
@@ -233,6 +329,20 @@ class Objectif(models.Model):
 
     def __str__(self):
         return f"{self.aire.nom} — {self.get_dispositif_display()} {self.annee}"
+
+    def save(self, *args, **kwargs):
+        """Never write the running totals from memory: an achievement saved meanwhile would be lost."""
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                champ.name
+                for champ in self._meta.concrete_fields
+                if not champ.primary_key and champ.name not in CHAMPS_CUMULES
+            ]
+        creation = self._state.adding
+        super().save(*args, **kwargs)
+        # A new objective has no achievement yet: its default final status is right.
+        if not creation and (not kwargs.get("update_fields") or "cible" in kwargs["update_fields"]):
+            type(self).objects.filter(pk=self.pk).update(statut_final=expression_statut_calcule(datetime.date.max))
 
     def get_absolute_url(self):
         from django.urls import reverse

@@ -192,4 +192,6 @@ def importer_realisations(lignes, user, jeton):
             )
             for ligne in lignes
         ]
-        return bulk_create_with_history(realisations, Realisation, default_user=user, default_change_reason=motif)
+        crees = bulk_create_with_history(realisations, Realisation, default_user=user, default_change_reason=motif)
+        Objectif.objects.filter(pk__in=ids).recalculer_cumuls()  # bulk inserts send no signal
+        return crees

@@ -19,7 +19,7 @@ from conferences.models import (
     Observation,
     Reunion,
 )
-from engagements.models import Objectif, Realisation, Statut, sous_requete_realise, taux_realisation
+from engagements.models import Objectif, Realisation, Statut, expressions_avancement, taux_realisation
 from engagements.services import realisations_de, serie_cumulee
 
 from . import graphiques
@@ -106,15 +106,13 @@ def objectifs_du_perimetre(au, annee=None):
 def par_aire(objectifs, au):
     """One row per area of `objectifs`: phase, objectives, target, achieved, rate, late ones; ONE grouped query.
 
-    The achieved quantity is the pages' subquery (`sous_requete_realise`), summed once per objective; late and
-    unstarted objectives are those of the objective list's status filter (`de_statut`), whose grouped joins run
-    once for all areas. An area is behind schedule under the dashboard's rule for the fifth commitment: more
+    The achieved quantity and the status are the pages' (`expressions_avancement`), read from each objective's
+    running totals. An area is behind schedule under the dashboard's rule for the fifth commitment: more
     than half of its objectives late or without any achievement.
     """
-    en_retard = Objectif.objects.de_statut(Statut.EN_RETARD, au).values("pk")
-    sans_realisation = Objectif.objects.de_statut(Statut.SANS_REALISATION, au).values("pk")
+    avancement = expressions_avancement(au)
     lignes = list(
-        objectifs.annotate(realise_objectif=sous_requete_realise(au))
+        objectifs.alias(realise_objectif=avancement["realise"], statut_objectif=avancement["statut"])
         .order_by("aire__code")
         .values(
             "aire__code",
@@ -127,8 +125,8 @@ def par_aire(objectifs, au):
             nb_objectifs=Count("pk"),
             cible=Coalesce(Sum("cible"), 0),
             realise=Coalesce(Sum("realise_objectif"), 0),
-            nb_en_retard=Count("pk", filter=Q(pk__in=en_retard)),
-            nb_sans_realisation=Count("pk", filter=Q(pk__in=sans_realisation)),
+            nb_en_retard=Count("pk", filter=Q(statut_objectif=Statut.EN_RETARD)),
+            nb_sans_realisation=Count("pk", filter=Q(statut_objectif=Statut.SANS_REALISATION)),
         )
     )
     for ligne in lignes:

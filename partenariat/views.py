@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 
 from aires_urbaines.models import EntreePhase, PhaseDeploiement
 from conferences.models import ConferenceTerritoriale, EtatInstallation
-from engagements.models import Objectif, Realisation
+from engagements.models import Objectif
 
 from .frise import frise_deploiement
 from .listes import lire_date
@@ -46,9 +46,20 @@ class DeploiementView(LoginRequiredMixin, TemplateView):
         conferences = list(
             ConferenceTerritoriale.objects.installees_au(au)
             .avec_etat_installation(date_limite, au)
-            .prefetch_related("aires")
+            .only("pk", "nom", "date_installation")
             .order_by("date_installation", "nom")
         )
+        # Area names as plain tuples in one query: full France lists ~1,800 (conference, area) pairs here.
+        noms_aires = {}
+        liens = ConferenceTerritoriale.aires.through.objects.filter(
+            conferenceterritoriale__in=[c.pk for c in conferences]
+        )
+        for conference_id, nom in liens.order_by("aireurbaine__code").values_list(
+            "conferenceterritoriale_id", "aireurbaine__nom"
+        ):
+            noms_aires.setdefault(conference_id, []).append(nom)
+        for conference in conferences:
+            conference.noms_aires = ", ".join(noms_aires.get(conference.pk, ()))
         avancement = agreger_avancement(Objectif.objects.convenus_au(au), au)
         evenements = [
             (protocole.date_signature, "Signature du protocole"),
@@ -67,7 +78,7 @@ class DeploiementView(LoginRequiredMixin, TemplateView):
             totaux=avancement["totaux"],
             statuts=avancement["statuts"],
             par_dispositif=avancement["par_dispositif"],
-            nb_realisations=Realisation.objects.filter(date__lte=au).count(),
+            nb_realisations=Objectif.objects.nb_realisations_au(au),
             frise=frise_deploiement(evenements, au),
             dates_rapides=[
                 datetime.date(2012, 12, 27),

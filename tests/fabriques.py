@@ -103,6 +103,7 @@ def jeu_de_donnees(nb_aires, objectifs_par_aire=3, realisations_par_objectif=2, 
         for o in objectifs
         for j in range(realisations_par_objectif)
     )
+    Objectif.objects.recalculer_cumuls()
     return aires
 
 

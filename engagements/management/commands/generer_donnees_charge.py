@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from aires_urbaines.models import AireUrbaine, BassinEmploi, Commune
 from conferences.models import ConferenceTerritoriale, MembreConference, Reunion
 from engagements.models import Dispositif, Objectif, Realisation, Unite
+from engagements.signals import cumuls_suspendus
 
 PREFIXE = "Charge – "
 ORGANISATIONS = [("employeurs", o) for o in ("MEDEF", "CGPME", "UPA")] + [
@@ -52,8 +53,9 @@ class Command(BaseCommand):
 
 def generer(aires, nb_objectifs, nb_realisations, hasard):
     """Bulk inserts only (no per-row history): these rows measure speed, they are not a partnership's record."""
-    Realisation.objects.filter(objectif__notes=PREFIXE + "objectif généré").delete()
-    Objectif.objects.filter(notes=PREFIXE + "objectif généré").delete()
+    with cumuls_suspendus():  # the objectives go too
+        Realisation.objects.filter(objectif__notes=PREFIXE + "objectif généré").delete()
+        Objectif.objects.filter(notes=PREFIXE + "objectif généré").delete()
     ConferenceTerritoriale.objects.filter(nom__startswith=PREFIXE).delete()
 
     bassins = list(BassinEmploi.objects.order_by("code"))
@@ -129,6 +131,7 @@ def generer(aires, nb_objectifs, nb_realisations, hasard):
                 lot = []
         Realisation.objects.bulk_create(lot)
         total += len(lot)
+        Objectif.objects.filter(notes=PREFIXE + "objectif généré").recalculer_cumuls()
     else:
         total = 0
     return len(conferences), len(objectifs), total

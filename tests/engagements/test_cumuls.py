@@ -1,0 +1,183 @@
+"""Each objective's running totals and final status always equal what its achievements say, whatever wrote them."""
+
+import datetime
+import threading
+import uuid
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max, Min, Sum
+from hypothesis import HealthCheck, given
+from hypothesis import settings as reglages
+from hypothesis import strategies as st
+
+from engagements import services
+from engagements.imports import LigneImport
+from engagements.models import Dispositif, Objectif, Realisation, Statut, statut_pour
+from partenariat.roles import synchroniser_roles
+from tests import fabriques
+from tests.acteurs import construire_monde
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def cumuls_recalcules(objectif):
+    """The totals as they follow from the achievements, computed here without the running totals."""
+    brut = Realisation.objects.filter(objectif=objectif).aggregate(
+        total=Sum("quantite"), n=Count("pk"), premiere=Min("date"), derniere=Max("date")
+    )
+    return {
+        "realise_cumule": brut["total"] or 0,
+        "nb_realisations": brut["n"],
+        "premiere_realisation": brut["premiere"],
+        "derniere_realisation": brut["derniere"],
+        "statut_final": statut_pour(objectif.annee, objectif.cible, brut["total"] or 0, brut["n"] > 0, D.max),
+    }
+
+
+def cumuls_enregistres(objectif):
+    return Objectif.objects.filter(pk=objectif.pk).values(*cumuls_recalcules(objectif)).get()
+
+
+def verifier(*objectifs):
+    for objectif in objectifs:
+        objectif.refresh_from_db()
+        assert cumuls_enregistres(objectif) == cumuls_recalcules(objectif)
+
+
+@pytest.fixture
+def monde():
+    return construire_monde()
+
+
+def test_les_cumuls_suivent_saisie_correction_deplacement_et_suppression(monde):
+    uesl = monde.utilisateurs["uesl"]
+    objectif = monde.objectif_lyon
+    autre = fabriques.objectif(objectif.aire, annee=2014, cible=40)
+    verifier(objectif, autre)
+
+    premiere = services.enregistrer_realisation(Realisation(objectif=objectif, date=D(2013, 9, 1), quantite=30), uesl)
+    seconde = services.enregistrer_realisation(Realisation(objectif=objectif, date=D(2013, 4, 1), quantite=5), uesl)
+    verifier(objectif, autre)
+    assert cumuls_enregistres(objectif)["premiere_realisation"] == D(2013, 4, 1)
+
+    premiere.quantite, premiere.date = 12, D(2013, 11, 30)
+    services.enregistrer_realisation(premiere, uesl)
+    verifier(objectif)
+    assert cumuls_enregistres(objectif)["derniere_realisation"] == D(2013, 11, 30)
+
+    seconde.objectif = autre  # as the admin can do
+    seconde.save()
+    verifier(objectif, autre)
+    assert cumuls_enregistres(autre)["realise_cumule"] == 5
+
+    premiere.delete()
+    verifier(objectif, autre)
+
+
+def test_l_import_met_les_cumuls_a_jour(monde):
+    objectif = monde.objectif_lyon
+    lignes = [
+        LigneImport(2, objectif, D(2013, 9, 1), 10, "Lot A"),
+        LigneImport(3, objectif, D(2013, 10, 1), 5),
+    ]
+    services.importer_realisations(lignes, monde.utilisateurs["secretariat"], uuid.uuid4())
+    verifier(objectif)
+
+
+def test_un_formulaire_ouvert_avant_une_saisie_n_efface_pas_les_cumuls(monde):
+    """The objective read before an achievement was recorded is saved after it: its stale totals are not written."""
+    objectif_lu = Objectif.objects.get(pk=monde.objectif_lyon.pk)
+    fabriques.realisation(monde.objectif_lyon, 25, D(2013, 6, 1))
+    objectif_lu.notes = "Précision apportée en réunion"
+    objectif_lu.save()
+    verifier(monde.objectif_lyon)
+
+
+def test_changer_la_cible_change_le_statut_final():
+    objectif = fabriques.objectif(fabriques.aire(), annee=2013, cible=100)
+    fabriques.realisation(objectif, 95, D(2013, 5, 1))
+    assert cumuls_enregistres(objectif)["statut_final"] == Statut.DANS_LES_TEMPS
+    objectif.cible = 300
+    objectif.save()
+    assert cumuls_enregistres(objectif)["statut_final"] == Statut.EN_RETARD
+    assert Objectif.objects.avec_avancement(D(2020, 1, 1)).get().statut == Statut.EN_RETARD
+
+
+def test_supprimer_un_objectif_supprime_ses_realisations_sans_erreur():
+    objectif = fabriques.objectif(fabriques.aire(), annee=2013, cible=100)
+    fabriques.realisation(objectif, 10, D(2013, 5, 1))
+    objectif.delete()
+    assert not Realisation.objects.exists()
+
+
+DATES = st.dates(min_value=D(2012, 6, 27), max_value=D(2016, 3, 1))
+
+
+@reglages(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    objectifs=st.lists(
+        st.tuples(
+            st.sampled_from([2013, 2014, 2015]),
+            st.integers(0, 200),
+            st.lists(st.tuples(DATES, st.integers(0, 120)), max_size=5),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    dates=st.lists(st.one_of(DATES, st.sampled_from([D(2013, 12, 31), D(2014, 12, 31), D(2026, 1, 1)])), max_size=4),
+)
+def test_avancement_sql_egal_a_la_regle_sur_les_realisations(objectifs, dates):
+    """For any achievements and any reference date, the pages' figures equal the rule applied to raw sums."""
+    Realisation.objects.all().delete()
+    Objectif.objects.all().delete()
+    aire = fabriques.aire()
+    crees = []
+    for rang, (annee, cible, realisations) in enumerate(objectifs):
+        objectif = fabriques.objectif(aire, annee=annee, cible=cible, dispositif=Dispositif.values[rang])
+        for date, quantite in realisations:
+            fabriques.realisation(objectif, quantite, date)
+        crees.append((objectif, realisations))
+    for au in dates:
+        attendus = {}
+        for objectif, realisations in crees:
+            jusqu_a = [quantite for date, quantite in realisations if date <= au]
+            realise = sum(jusqu_a)
+            attendus[objectif.pk] = (realise, statut_pour(objectif.annee, objectif.cible, realise, bool(jusqu_a), au))
+        calcules = {o.pk: (o.realise, o.statut) for o in Objectif.objects.avec_avancement(au)}
+        assert calcules == attendus
+        for statut in Statut.values:
+            attendu = {pk for pk, (_, s) in attendus.items() if s == statut}
+            assert set(Objectif.objects.de_statut(statut, au).values_list("pk", flat=True)) == attendu
+        nb = sum(1 for _, realisations in crees for date, _ in realisations if date <= au)
+        assert Objectif.objects.nb_realisations_au(au) == nb
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="écritures simultanées : PostgreSQL seulement"
+)
+def test_saisies_simultanees_sur_un_objectif_toutes_comptees():
+    """Staff recording at the same instant on one objective: the row lock keeps every quantity in the total."""
+    synchroniser_roles()
+    monde = construire_monde()
+    uesl = monde.utilisateurs["uesl"]
+    barriere = threading.Barrier(4)
+
+    def saisir(quantite):
+        try:
+            barriere.wait(timeout=10)
+            realisation = Realisation(objectif_id=monde.objectif_lyon.pk, date=D(2013, 10, 1), quantite=quantite)
+            services.enregistrer_realisation(realisation, uesl)
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=saisir, args=(q,)) for q in (1, 10, 100, 1000)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join(timeout=30)
+    verifier(monde.objectif_lyon)
+    assert Realisation.objects.filter(objectif=monde.objectif_lyon, quantite__in=[1, 10, 100, 1000]).count() == 4
