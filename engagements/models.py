@@ -227,12 +227,14 @@ class ObjectifQuerySet(models.QuerySet):
         somme = self.order_by().aggregate(n=Coalesce(Sum(expression_nb_realisations(au)), Value(0)))
         return somme["n"]
 
-    def recalculer_cumuls(self):
+    def recalculer_cumuls(self, depuis=None):
         """Recompute the running totals and final status of these objectives from their achievements.
 
         Two UPDATEs: the final status reads the totals the first one wrote. Callers that may race lock the
-        objectives first (see `engagements.signals`).
+        objectives first (see `engagements.signals`). `depuis`: the earliest achievement date the write touched
+        (every date when unknown), for the journal of cached figures.
         """
+        noter_modification(depuis)
         realisations = Realisation.objects.filter(objectif=OuterRef("pk")).order_by().values("objectif")
         self.order_by().update(
             realise_cumule=Coalesce(
@@ -253,6 +255,9 @@ class ObjectifQuerySet(models.QuerySet):
     def convenus_au(self, au):
         """Objectives agreed by `au`: an objective without an agreement date counts from the start of its year."""
         return self.filter(Q(date_accord__lte=au) | Q(date_accord__isnull=True, annee__lte=au.year))
+
+    def non_convenus_au(self, au):
+        return self.exclude(Q(date_accord__lte=au) | Q(date_accord__isnull=True, annee__lte=au.year))
 
     def pour_liste(self, au=None):
         return self.select_related("aire", "conference", "aire__entree_phase__phase").avec_avancement(au)
@@ -343,6 +348,7 @@ class Objectif(models.Model):
         # A new objective has no achievement yet: its default final status is right.
         if not creation and (not kwargs.get("update_fields") or "cible" in kwargs["update_fields"]):
             type(self).objects.filter(pk=self.pk).update(statut_final=expression_statut_calcule(datetime.date.max))
+        noter_modification()
 
     def get_absolute_url(self):
         from django.urls import reverse
@@ -396,3 +402,57 @@ class Realisation(models.Model):
 
     def __str__(self):
         return f"{self.quantite} — {self.date:%d/%m/%Y}"
+
+
+class VersionAvancement(models.Model):
+    """One row counting the writes that change progress figures; taking it in each write orders them."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("version des chiffres d'avancement")
+
+    def __str__(self):
+        return str(self.version)
+
+
+class ModificationAvancement(models.Model):
+    """A committed write that changed progress figures from `date_min` on (every date when empty).
+
+    Figures computed for a date stay valid while no later modification reaches that date: staff recording
+    this year's achievements do not invalidate the figures officials read for 2013.
+    """
+
+    version = models.BigIntegerField(_("version"), unique=True)
+    date_min = models.DateField(_("à partir du"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("modification des chiffres d'avancement")
+
+    def __str__(self):
+        return f"{self.version} ({self.date_min or 'toutes dates'})"
+
+
+def noter_modification(date_min=None):
+    """Record a write in the journal, inside the writer's transaction (the counter row lock orders commits)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        if not VersionAvancement.objects.filter(pk=1).update(version=F("version") + 1):
+            VersionAvancement.objects.get_or_create(pk=1)
+            VersionAvancement.objects.filter(pk=1).update(version=F("version") + 1)
+        version = VersionAvancement.objects.values_list("version", flat=True).get(pk=1)
+        ModificationAvancement.objects.create(version=version, date_min=date_min)
+
+
+def version_avancement():
+    return VersionAvancement.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def modifie_depuis(version, au):
+    """Whether a write committed after `version` changed the figures as of `au`."""
+    return (
+        ModificationAvancement.objects.filter(version__gt=version)
+        .filter(Q(date_min__isnull=True) | Q(date_min__lte=au))
+        .exists()
+    )

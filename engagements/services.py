@@ -193,5 +193,6 @@ def importer_realisations(lignes, user, jeton):
             for ligne in lignes
         ]
         crees = bulk_create_with_history(realisations, Realisation, default_user=user, default_change_reason=motif)
-        Objectif.objects.filter(pk__in=ids).recalculer_cumuls()  # bulk inserts send no signal
+        # Bulk inserts send no signal.
+        Objectif.objects.filter(pk__in=ids).recalculer_cumuls(depuis=min(ligne.date for ligne in lignes))
         return crees

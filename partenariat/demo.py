@@ -682,7 +682,8 @@ def _charger_objectifs(bilan, aires, conferences, uesl):
     bulk_create_with_history(
         realisations, Realisation, default_user=uesl, default_change_reason="Données de démonstration"
     )
-    Objectif.objects.filter(pk__in=[objectif.pk for objectif in crees]).recalculer_cumuls()
+    if crees:
+        Objectif.objects.filter(pk__in=[objectif.pk for objectif in crees]).recalculer_cumuls()
     tous = Realisation.objects.filter(objectif__aire__in=aires.values()).count()
     bilan.compter("realisations", crees=len(realisations), presents=tous - len(realisations))
 

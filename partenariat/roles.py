@@ -29,6 +29,8 @@ MODELES_METIER = {
     "conferences": ("conferenceterritoriale", "membreconference", "reunion", "associationprogrammation", "observation"),
     "engagements": ("objectif", "realisation"),
 }
+# Bookkeeping written by the application itself, never by a person: no role gets it.
+MODELES_TECHNIQUES = {"engagements": ("versionavancement", "modificationavancement")}
 
 # What a conference's secretariat records for its conference (the conference itself stays with UESL staff).
 MODELES_SECRETARIAT = (

@@ -98,8 +98,9 @@ WSGI_APPLICATION = "partenariat.wsgi.application"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: the planner's estimates for the progress subqueries (rarely run) trigger ~0.5 s of compilation
-    # per request on queries that execute in ~50 ms.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # per request on queries that execute in ~50 ms. Sorting a full-France list (50,000 objectives) fits in
+    # 16 MB of memory instead of spilling to disk.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c work_mem=16MB")
     # A pool discards broken connections, so the app recovers by itself after a database restart.
     if env_bool("DB_POOL", default=True):
         DATABASES["default"]["CONN_MAX_AGE"] = 0

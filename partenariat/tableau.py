@@ -2,11 +2,23 @@
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from aires_urbaines.models import AireUrbaine, EntreePhase, PhaseDeploiement
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, EtatInstallation, Observation
-from engagements.models import Dispositif, Objectif, Statut, taux_realisation
+from engagements.models import (
+    Dispositif,
+    Objectif,
+    Realisation,
+    Statut,
+    expression_nb_realisations,
+    modifie_depuis,
+    statut_pour,
+    taux_realisation,
+    version_avancement,
+)
 
 from .models import Clause, periode_courante
 
@@ -64,37 +76,125 @@ def etat_deploiement(au):
     return etat, par_phase, dans_dispositif, grandes
 
 
-def agreger_avancement(objectifs, au):
-    """Totals, counts by status and by scheme of a set of objectives as of `au`, in ONE grouped query.
+def avancement_national(au):
+    """`agreger_avancement` of every objective agreed by `au`, plus every achievement counted, kept in cache.
 
-    Rows are grouped by scheme and status (at most 28 groups); each objective's achieved quantity comes from its
-    running totals (`expression_realise`), so the 500,000 achievements are read only for past reference dates.
+    The cached figures are served while no write since their computation reached `au` (the journal of
+    `ModificationAvancement`): a date in 2013 stays cached while staff record this year's achievements.
     """
-    groupes = (
-        objectifs.order_by()
-        .avec_avancement(au)
-        .values("dispositif", "statut")
-        .annotate(n=Count("pk"), cible_groupe=Sum("cible"), realise_groupe=Sum("realise"))
-    )
-    par_statut = dict.fromkeys(Statut.values, 0)
-    par_dispositif = {}
-    cible = realise = 0
-    for groupe in groupes:
-        cible_groupe, realise_groupe = groupe["cible_groupe"] or 0, groupe["realise_groupe"] or 0
-        par_statut[groupe["statut"]] += groupe["n"]
-        cumul = par_dispositif.setdefault(groupe["dispositif"], {"n": 0, "cible": 0, "realise": 0})
-        cumul["n"] += groupe["n"]
-        cumul["cible"] += cible_groupe
-        cumul["realise"] += realise_groupe
-        cible += cible_groupe
-        realise += realise_groupe
+    cle = f"avancement-national:{au.isoformat()}"
+    entree = cache.get(cle)
+    if entree is not None and not modifie_depuis(entree[0], au):
+        return entree[1]
+    version = version_avancement()  # read before computing: a write committed meanwhile invalidates
+    avancement = agreger_avancement(Objectif.objects.convenus_au(au), au)
+    avancement["nb_realisations_total"] = avancement["nb_realisations"] + Objectif.objects.non_convenus_au(
+        au
+    ).nb_realisations_au(au)
+    cache.set(cle, (version, avancement), timeout=3600)
+    return avancement
+
+
+def agreger_avancement(objectifs, au):
+    """Totals, counts by status and by scheme, and achievements counted, of a set of objectives as of `au`.
+
+    Today (or later) every objective's figures are its running totals: one grouped SQL query. On a past date
+    the objectives with achievements on both sides of `au` need their sums up to `au`; SQL would repeat that
+    subquery in every expression using it (0.4 s on 50,000 objectives), so their sums come from one grouped
+    query and the rule (`statut_pour`) is applied here.
+    """
+    if au >= timezone.localdate():
+        return _agreger_en_sql(objectifs, au)
+    return _agreger_a_date_passee(objectifs, au)
+
+
+def _resultat(par_statut, par_dispositif, nb_realisations):
+    cible = sum(cumul["cible"] for cumul in par_dispositif.values())
+    realise = sum(cumul["realise"] for cumul in par_dispositif.values())
     return {
         "totaux": {"cible_totale": cible, "realise_total": realise, "taux": taux_realisation(realise, cible)},
-        "statuts": [(Statut(code).label, code, n) for code, n in par_statut.items()],
+        "statuts": [(Statut(code).label, code, par_statut[code]) for code in Statut.values],
         "par_dispositif": [
             (libelle, par_dispositif[code]) for code, libelle in Dispositif.choices if code in par_dispositif
         ],
+        "nb_realisations": nb_realisations,
     }
+
+
+def _agreger_en_sql(objectifs, au):
+    """Grouped by scheme (7 groups, hashed), counted by status with filtered counts: grouping by the status
+    expression itself made PostgreSQL sort the 50,000 rows."""
+    par_code = {code: Count("pk", filter=Q(statut=code)) for code in Statut.values}
+    groupes = (
+        objectifs.order_by()
+        .avec_avancement(au)
+        .values("dispositif")
+        .annotate(
+            n=Count("pk"),
+            cible_groupe=Sum("cible"),
+            realise_groupe=Sum("realise"),
+            nb_groupe=Sum(expression_nb_realisations(au)),
+            **par_code,
+        )
+    )
+    par_statut = dict.fromkeys(Statut.values, 0)
+    par_dispositif = {}
+    nb_realisations = 0
+    for groupe in groupes:
+        for code in Statut.values:
+            par_statut[code] += groupe[code]
+        par_dispositif[groupe["dispositif"]] = {
+            "n": groupe["n"],
+            "cible": groupe["cible_groupe"] or 0,
+            "realise": int(groupe["realise_groupe"] or 0),
+        }
+        nb_realisations += int(groupe["nb_groupe"] or 0)
+    return _resultat(par_statut, par_dispositif, nb_realisations)
+
+
+def _agreger_a_date_passee(objectifs, au):
+    a_cheval = objectifs.filter(premiere_realisation__lte=au, derniere_realisation__gt=au)
+    sommes = {
+        pk: (total, n)
+        for pk, total, n in Realisation.objects.filter(date__lte=au, objectif__in=a_cheval.values("pk"))
+        .order_by()
+        .values("objectif")
+        .annotate(total=Sum("quantite"), n=Count("pk"))
+        .values_list("objectif", "total", "n")
+    }
+    derniere_annee_close = au.year if (au.month, au.day) == (12, 31) else au.year - 1
+    par_statut = dict.fromkeys(Statut.values, 0)
+    par_dispositif = {}
+    nb_realisations = 0
+    lignes = objectifs.order_by().values_list(
+        "pk",
+        "dispositif",
+        "annee",
+        "cible",
+        "realise_cumule",
+        "nb_realisations",
+        "premiere_realisation",
+        "derniere_realisation",
+        "statut_final",
+    )
+    for pk, dispositif, annee, cible, cumul, nb, premiere, derniere, statut_final in lignes:
+        if premiere is None or premiere > au:
+            realise, nb = 0, 0
+        elif derniere > au:
+            realise, nb = sommes[pk]
+        else:
+            realise = cumul
+        if annee <= derniere_annee_close and (premiere is None or derniere <= au):
+            statut = statut_final  # year over, no later achievement: the stored final status
+        else:
+            statut = statut_pour(annee, cible, realise, nb > 0, au)
+        par_statut[statut] += 1
+        groupe = par_dispositif.setdefault(dispositif, {"n": 0, "cible": 0, "realise": 0})
+        groupe["n"] += 1
+        groupe["cible"] += cible
+        groupe["realise"] += realise
+        nb_realisations += nb
+    return _resultat(par_statut, par_dispositif, nb_realisations)
 
 
 def etat_du_protocole(au):
@@ -213,7 +313,7 @@ def etat_du_protocole(au):
         )
     )
 
-    avancement = agreger_avancement(Objectif.objects.convenus_au(au), au)
+    avancement = avancement_national(au)
     totaux = avancement["totaux"]
     statuts = avancement["statuts"]
     nb_objectifs = sum(n for _, _, n in statuts)
@@ -248,7 +348,7 @@ def etat_du_protocole(au):
         "clauses": clauses,
         "totaux_objectifs": totaux,
         "nb_objectifs": nb_objectifs,
-        "nb_realisations": Objectif.objects.nb_realisations_au(au),
+        "nb_realisations": avancement["nb_realisations_total"],
         "dans_dispositif": dans_dispositif,
         "nb_entrees": EntreePhase.objects.au(au).count(),
     }

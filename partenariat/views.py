@@ -7,12 +7,11 @@ from django.views.generic import TemplateView
 
 from aires_urbaines.models import EntreePhase, PhaseDeploiement
 from conferences.models import ConferenceTerritoriale, EtatInstallation
-from engagements.models import Objectif
 
 from .frise import frise_deploiement
 from .listes import lire_date
 from .models import periode_courante
-from .tableau import agreger_avancement, etat_du_protocole
+from .tableau import avancement_national, etat_du_protocole
 
 
 class TableauDeBordView(LoginRequiredMixin, TemplateView):
@@ -60,7 +59,7 @@ class DeploiementView(LoginRequiredMixin, TemplateView):
             noms_aires.setdefault(conference_id, []).append(nom)
         for conference in conferences:
             conference.noms_aires = ", ".join(noms_aires.get(conference.pk, ()))
-        avancement = agreger_avancement(Objectif.objects.convenus_au(au), au)
+        avancement = avancement_national(au)
         evenements = [
             (protocole.date_signature, "Signature du protocole"),
             (date_limite, "Date limite des conférences"),
@@ -78,7 +77,7 @@ class DeploiementView(LoginRequiredMixin, TemplateView):
             totaux=avancement["totaux"],
             statuts=avancement["statuts"],
             par_dispositif=avancement["par_dispositif"],
-            nb_realisations=Objectif.objects.nb_realisations_au(au),
+            nb_realisations=avancement["nb_realisations_total"],
             frise=frise_deploiement(evenements, au),
             dates_rapides=[
                 datetime.date(2012, 12, 27),

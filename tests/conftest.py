@@ -11,3 +11,13 @@ def donnees_reference():
     if not DONNEES.exists():
         pytest.fail(f"Fichiers de référence introuvables : {DONNEES}")
     return DONNEES
+
+
+@pytest.fixture(autouse=True)
+def cache_vide():
+    """Each test starts without cached figures: its database is rolled back, not the process's cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -14,9 +14,11 @@ import argparse
 import http.cookiejar
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -84,12 +86,14 @@ class Mesures:
     def __init__(self):
         self.verrou = threading.Lock()
         self.durees = []
+        self.par_page = {}  # page (ids replaced by <id>) -> durations
         self.erreurs = []  # (instant, url, statut)
         self.ecritures_acquittees = []
 
     def noter(self, debut_run, url, statut, duree, ok):
         with self.verrou:
             self.durees.append(duree)
+            self.par_page.setdefault(re.sub(r"/\d+/", "/<id>/", url), []).append(duree)
             if not ok:
                 self.erreurs.append((time.monotonic() - debut_run, url, statut))
 
@@ -177,6 +181,10 @@ def executer(nom, utilisateurs, duree, objectifs, redemarrage=None):
     print(f"requêtes {len(durees)}, débit {len(durees) / duree:.1f}/s")
     print(f"p50 {statistics.median(durees):.0f} ms, p95 {centile(durees, 95):.0f} ms, max {max(durees):.0f} ms")
     print(f"erreurs {len(mesures.erreurs)}")
+    print("par page (n, p50, p95 en ms) :")
+    for page, valeurs in sorted(mesures.par_page.items()):
+        ms = [d * 1000 for d in valeurs]
+        print(f"  {page:55s} {len(ms):4d} {statistics.median(ms):7.0f} {centile(ms, 95):7.0f}")
     if fenetre:
         print(f"redémarrage de PostgreSQL de t={fenetre[0]:.1f} s à t={fenetre[1]:.1f} s")
         hors = [e for e in mesures.erreurs if not (fenetre[0] - 0.5 <= e[0] <= fenetre[1] + 2.0)]
@@ -255,11 +263,17 @@ def main():
         env=env,
         check=True,
     )
+    # The server's own log (tracebacks of the requests refused during the restart) goes to a file.
+    journal, chemin_journal = tempfile.mkstemp(prefix="charge-serveur-", suffix=".log")
+    print(f"journal du serveur : {chemin_journal}")
     serveur = subprocess.Popen(
         [str(RACINE / ".venv/bin/gunicorn"), "-c", "partenariat/gunicorn.conf.py", "partenariat.wsgi"],
         cwd=RACINE,
         env=env,
+        stdout=journal,
+        stderr=subprocess.STDOUT,
     )
+    os.close(journal)  # the server holds its own copy
     try:
         for _ in range(60):
             try:

@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
-from engagements.models import Objectif
+from engagements.models import Objectif, Realisation
 from engagements.services import compter_statuts_sql
+from partenariat import tableau
 from partenariat.tableau import agreger_avancement
 from tests import fabriques
 
@@ -23,3 +24,18 @@ def test_agregat_identique_aux_annotations_sql(au):
     sql = objectifs.avec_avancement(au)
     assert agregat["statuts"] == compter_statuts_sql(sql)
     assert agregat["totaux"] == sql.totaux()
+
+
+@pytest.mark.parametrize(
+    "au",
+    [datetime.date(2012, 12, 31), datetime.date(2013, 7, 2), datetime.date(2014, 12, 31), datetime.date(2030, 1, 1)],
+)
+def test_calcul_en_sql_et_calcul_a_date_passee_identiques(au):
+    """Today's path (one SQL query on the running totals) and the past dates' path give the same figures."""
+    fabriques.jeu_de_donnees(6, objectifs_par_aire=7, realisations_par_objectif=4)
+    objectif = fabriques.objectif(fabriques.aire(), annee=2014, cible=0)
+    fabriques.realisation(objectif, 3, datetime.date(2014, 6, 1))
+    objectifs = Objectif.objects.all()
+    en_sql = tableau._agreger_en_sql(objectifs, au)
+    assert en_sql == tableau._agreger_a_date_passee(objectifs, au)
+    assert en_sql["nb_realisations"] == Realisation.objects.filter(date__lte=au).count()

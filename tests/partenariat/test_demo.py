@@ -15,7 +15,7 @@ from conferences.models import ConferenceTerritoriale, EtatInstallation
 from engagements.models import Objectif, Realisation
 from partenariat import demo
 from partenariat.models import Protocole, Signataire
-from partenariat.roles import ELUS, EQUIPE_UESL, SECRETARIAT_CONFERENCE
+from partenariat.roles import ELUS, EQUIPE_UESL, MODELES_TECHNIQUES, SECRETARIAT_CONFERENCE
 from partenariat.services import (
     PartenariatError,
     calendrier_extension_par_defaut,
@@ -39,6 +39,7 @@ def etat_de_la_base():
         model._meta.label: model._default_manager.count()
         for label in APPS_SUIVIES
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        if model._meta.model_name not in MODELES_TECHNIQUES.get(label, ())
     }
 
 
