@@ -1,31 +1,16 @@
 """Keep each objective's running totals in step with its achievements, whatever saves them (pages, admin)."""
 
-import threading
-from contextlib import contextmanager
-
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .models import Objectif, Realisation, noter_modification
 
-_etat = threading.local()
-
-
-@contextmanager
-def cumuls_suspendus():
-    """For bulk rewrites that recompute every total once at the end (`recalculer_cumuls`)."""
-    _etat.suspendu = True
-    try:
-        yield
-    finally:
-        _etat.suspendu = False
-
 
 def recalculer(ids, dates):
     """Lock the objectives, then recompute: the UPDATE's fresh snapshot sees every committed achievement."""
     ids = sorted({pk for pk in ids if pk is not None})
-    if not ids or getattr(_etat, "suspendu", False):
+    if not ids:
         return
     with transaction.atomic():
         objectifs = Objectif.objects.filter(pk__in=ids)
@@ -55,5 +40,4 @@ def realisation_supprimee(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Objectif)
 def objectif_supprime(sender, instance, **kwargs):
-    if not getattr(_etat, "suspendu", False):
-        noter_modification()
+    noter_modification()

@@ -10,10 +10,10 @@ from django.db import connection, transaction
 
 from aires_urbaines.models import AireUrbaine, BassinEmploi, Commune
 from conferences.models import ConferenceTerritoriale, MembreConference, Reunion
-from engagements.models import Dispositif, Objectif, Realisation, Unite
-from engagements.signals import cumuls_suspendus
+from engagements.models import Dispositif, Objectif, Realisation, Unite, noter_modification
 
 PREFIXE = "Charge – "
+NOTE_OBJECTIF = PREFIXE + "objectif généré"
 ORGANISATIONS = [("employeurs", o) for o in ("MEDEF", "CGPME", "UPA")] + [
     ("salaries", o) for o in ("CGT", "CFDT", "CGT-FO", "CFTC", "CFE-CGC")
 ]
@@ -52,11 +52,22 @@ class Command(BaseCommand):
         )
 
 
+def supprimer_le_jeu_precedent():
+    """The previous generated rows go in two plain DELETEs: they have no history to keep, and the ORM would load
+    and historise the 500,000 achievements one by one (over ten minutes)."""
+    objectifs, realisations = Objectif._meta.db_table, Realisation._meta.db_table
+    with connection.cursor() as curseur:
+        curseur.execute(
+            f"DELETE FROM {realisations} WHERE objectif_id IN (SELECT id FROM {objectifs} WHERE notes = %s)",
+            [NOTE_OBJECTIF],
+        )
+        curseur.execute(f"DELETE FROM {objectifs} WHERE notes = %s", [NOTE_OBJECTIF])
+    noter_modification()
+
+
 def generer(aires, nb_objectifs, nb_realisations, hasard):
     """Bulk inserts only (no per-row history): these rows measure speed, they are not a partnership's record."""
-    with cumuls_suspendus():  # the objectives go too
-        Realisation.objects.filter(objectif__notes=PREFIXE + "objectif généré").delete()
-        Objectif.objects.filter(notes=PREFIXE + "objectif généré").delete()
+    supprimer_le_jeu_precedent()
     ConferenceTerritoriale.objects.filter(nom__startswith=PREFIXE).delete()
 
     bassins = list(BassinEmploi.objects.order_by("code"))
@@ -108,7 +119,7 @@ def generer(aires, nb_objectifs, nb_realisations, hasard):
                 unite=unite,
                 cible=hasard.randrange(10, 2_000),
                 date_accord=datetime.date(annee - 1, 12, 1),
-                notes=PREFIXE + "objectif généré",
+                notes=NOTE_OBJECTIF,
             )
             for unite, annee, dispositif, aire_id in itertools.islice(combinaisons, nb_objectifs)
         ),
@@ -132,7 +143,7 @@ def generer(aires, nb_objectifs, nb_realisations, hasard):
                 lot = []
         Realisation.objects.bulk_create(lot)
         total += len(lot)
-        Objectif.objects.filter(notes=PREFIXE + "objectif généré").recalculer_cumuls()
+        Objectif.objects.filter(notes=NOTE_OBJECTIF).recalculer_cumuls()
     else:
         total = 0
     return len(conferences), len(objectifs), total
