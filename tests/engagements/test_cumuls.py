@@ -160,24 +160,46 @@ def test_avancement_sql_egal_a_la_regle_sur_les_realisations(objectifs, dates):
     "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="écritures simultanées : PostgreSQL seulement"
 )
 def test_saisies_simultanees_sur_un_objectif_toutes_comptees():
-    """Staff recording at the same instant on one objective: the row lock keeps every quantity in the total."""
+    """Staff recording at the same instant on one objective, while its target is edited: no deadlock, no error,
+    and every quantity is in the total."""
     synchroniser_roles()
     monde = construire_monde()
     uesl = monde.utilisateurs["uesl"]
-    barriere = threading.Barrier(4)
+    quantites = [1, 10, 100, 1000, 10_000, 100_000]
+    barriere = threading.Barrier(len(quantites) + 1)
+    erreurs = []
 
     def saisir(quantite):
         try:
+            Objectif.objects.exists()  # connected before the barrier: the writes really overlap
             barriere.wait(timeout=10)
-            realisation = Realisation(objectif_id=monde.objectif_lyon.pk, date=D(2013, 10, 1), quantite=quantite)
-            services.enregistrer_realisation(realisation, uesl)
+            for _ in range(5):
+                realisation = Realisation(objectif_id=monde.objectif_lyon.pk, date=D(2013, 10, 1), quantite=quantite)
+                services.enregistrer_realisation(realisation, uesl)
+        except Exception as erreur:  # noqa: BLE001 — reported by the assertion below
+            erreurs.append(repr(erreur))
         finally:
             connection.close()
 
-    fils = [threading.Thread(target=saisir, args=(q,)) for q in (1, 10, 100, 1000)]
+    def modifier_la_cible():
+        try:
+            Objectif.objects.exists()
+            barriere.wait(timeout=10)
+            for cible in range(200, 205):
+                objectif = Objectif.objects.get(pk=monde.objectif_lyon.pk)
+                objectif.cible = cible
+                services.modifier_objectif(objectif, uesl, objectif.version)
+        except Exception as erreur:  # noqa: BLE001
+            erreurs.append(repr(erreur))
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=saisir, args=(q,)) for q in quantites]
+    fils.append(threading.Thread(target=modifier_la_cible))
     for fil in fils:
         fil.start()
     for fil in fils:
-        fil.join(timeout=30)
+        fil.join(timeout=60)
+    assert erreurs == []
     verifier(monde.objectif_lyon)
-    assert Realisation.objects.filter(objectif=monde.objectif_lyon, quantite__in=[1, 10, 100, 1000]).count() == 4
+    assert Realisation.objects.filter(objectif=monde.objectif_lyon, quantite__in=quantites).count() == 30
