@@ -165,14 +165,15 @@ def test_saisies_simultanees_sur_un_objectif_toutes_comptees():
     synchroniser_roles()
     monde = construire_monde()
     uesl = monde.utilisateurs["uesl"]
-    quantites = [1, 10, 100, 1000, 10_000, 100_000]
+    # Five threads: with the test's own connection and the browser tests' server, within the pool's eight.
+    quantites = [1, 10, 100, 1000]
     barriere = threading.Barrier(len(quantites) + 1)
     erreurs = []
 
     def saisir(quantite):
         try:
             Objectif.objects.exists()  # connected before the barrier: the writes really overlap
-            barriere.wait(timeout=10)
+            barriere.wait(timeout=30)
             for _ in range(5):
                 realisation = Realisation(objectif_id=monde.objectif_lyon.pk, date=D(2013, 10, 1), quantite=quantite)
                 services.enregistrer_realisation(realisation, uesl)
@@ -184,7 +185,7 @@ def test_saisies_simultanees_sur_un_objectif_toutes_comptees():
     def modifier_la_cible():
         try:
             Objectif.objects.exists()
-            barriere.wait(timeout=10)
+            barriere.wait(timeout=30)
             for cible in range(200, 205):
                 objectif = Objectif.objects.get(pk=monde.objectif_lyon.pk)
                 objectif.cible = cible
@@ -202,4 +203,4 @@ def test_saisies_simultanees_sur_un_objectif_toutes_comptees():
         fil.join(timeout=60)
     assert erreurs == []
     verifier(monde.objectif_lyon)
-    assert Realisation.objects.filter(objectif=monde.objectif_lyon, quantite__in=quantites).count() == 30
+    assert Realisation.objects.filter(objectif=monde.objectif_lyon, quantite__in=quantites).count() == 20
