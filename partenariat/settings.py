@@ -4,6 +4,7 @@ Sans variable, le projet tourne en démonstration locale sur un fichier SQLite.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -30,8 +31,11 @@ def env_list(name, default):
 DEBUG = env_bool("DEBUG", default=False)
 PRODUCTION = os.environ.get("DJANGO_ENV", "").lower() == "production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Commands that only compare or print the schema sign nothing: they run without the key.
+COMMANDES_SANS_SIGNATURE = {"makemigrations", "showmigrations", "sqlmigrate"}
+commande = sys.argv[1] if len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" else None
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEBUG and commande not in COMMANDES_SANS_SIGNATURE:
         raise ImproperlyConfigured(
             "SECRET_KEY est obligatoire lorsque DEBUG est désactivé : "
             "définissez la variable d'environnement SECRET_KEY."

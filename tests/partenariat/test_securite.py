@@ -62,6 +62,21 @@ def test_secret_key_obligatoire_sans_debug():
     assert "SECRET_KEY est obligatoire" in resultat.stderr
 
 
+def test_verification_du_schema_sans_cle():
+    """Comparing models and migrations signs nothing: it runs without SECRET_KEY nor DEBUG."""
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    resultat = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=RACINE,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+    assert "No changes detected" in resultat.stdout
+
+
 def connexion(client, identifiant, mot_de_passe, ip):
     return client.post("/comptes/connexion/", {"username": identifiant, "password": mot_de_passe}, REMOTE_ADDR=ip)
 
