@@ -98,16 +98,10 @@ def statut_pour(annee, cible, realise, a_realisation, au):
     return Statut.EN_RETARD
 
 
-def sous_requete_realise(au=None, chemin="objectif"):
-    """Sum of achievements up to `au`, as a subquery keyed on `chemin` (no join, so no duplicated rows)."""
-    realisations = Realisation.objects.filter(**{chemin: OuterRef("pk")})
-    if au is not None:
-        realisations = realisations.filter(date__lte=au)
-    return Coalesce(
-        Subquery(realisations.order_by().values(chemin).annotate(total=Sum("quantite")).values("total")[:1]),
-        Value(0),
-        output_field=IntegerField(),
-    )
+def sous_requete_realisations(au, agregat):
+    """`agregat` of an objective's achievements dated by `au`, as a subquery (no join, so no duplicated rows)."""
+    realisations = Realisation.objects.filter(objectif=OuterRef("pk"), date__lte=au).order_by().values("objectif")
+    return Coalesce(Subquery(realisations.annotate(v=agregat).values("v")[:1]), Value(0), output_field=IntegerField())
 
 
 def expression_taux(realise, cible):
@@ -122,7 +116,7 @@ def _sans_realisation(au):
     return Q(premiere_realisation__isnull=True) | Q(premiere_realisation__gt=au)
 
 
-def expression_realise(au, cumul="realise_cumule", sous_requete=None):
+def expression_realise(au, cumul="realise_cumule", agregat=None):
     """Achieved quantity as of `au`, read from the objective's running totals whenever they answer.
 
     An objective whose last achievement is dated by `au` has achieved its running total, one without any
@@ -132,31 +126,34 @@ def expression_realise(au, cumul="realise_cumule", sous_requete=None):
     return Case(
         When(derniere_realisation__lte=au, then=F(cumul)),
         When(_sans_realisation(au), then=Value(0)),
-        default=sous_requete if sous_requete is not None else sous_requete_realise(au),
+        default=sous_requete_realisations(au, agregat or Sum("quantite")),
         output_field=IntegerField(),
     )
 
 
 def expression_nb_realisations(au):
     """Number of achievements dated by `au`, from the running count like `expression_realise`."""
-    nombre = (
-        Realisation.objects.filter(objectif=OuterRef("pk"), date__lte=au)
-        .order_by()
-        .values("objectif")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
+    return expression_realise(au, "nb_realisations", Count("pk"))
+
+
+def expression_prorata(au):
+    """`prorata_annee` of each objective's year on `au`, in SQL (100 outside the period)."""
+    return Case(
+        *[When(annee=annee, then=Value(prorata_annee(annee, au))) for annee in range(ANNEE_DEBUT, ANNEE_FIN + 1)],
+        default=Value(100.0),
+        output_field=FloatField(),
     )
-    return expression_realise(au, "nb_realisations", Coalesce(Subquery(nombre), Value(0)))
+
+
+def derniere_annee_close(au):
+    """The last year wholly elapsed on `au`: its objectives' prorata is 100 %."""
+    return au.year if (au.month, au.day) == (12, 31) else au.year - 1
 
 
 def expression_statut_calcule(au):
     """`statut_pour`'s rule in SQL, on the running totals (a subquery only for past reference dates)."""
     realise = expression_realise(au)
-    prorata = Case(
-        *[When(annee=annee, then=Value(prorata_annee(annee, au))) for annee in range(ANNEE_DEBUT, ANNEE_FIN + 1)],
-        default=Value(100.0),
-        output_field=FloatField(),
-    )
+    prorata = expression_prorata(au)
     # In floating point: PostgreSQL's numeric arithmetic costs more than the rest of the list's query.
     taux = Cast(realise, FloatField()) * Value(100.0) / Cast("cible", FloatField())
     return Case(
@@ -171,8 +168,9 @@ def expression_statut_calcule(au):
 
 def _a_terme(au):
     """Objectives whose status on `au` is their stored final status: year over, no achievement after `au`."""
-    derniere_annee_close = au.year if (au.month, au.day) == (12, 31) else au.year - 1
-    return Q(annee__lte=derniere_annee_close) & (Q(premiere_realisation__isnull=True) | Q(derniere_realisation__lte=au))
+    return Q(annee__lte=derniere_annee_close(au)) & (
+        Q(premiere_realisation__isnull=True) | Q(derniere_realisation__lte=au)
+    )
 
 
 def expressions_avancement(au):
@@ -186,11 +184,7 @@ def expressions_avancement(au):
         "a_realisation": Case(
             When(_sans_realisation(au), then=Value(False)), default=Value(True), output_field=BooleanField()
         ),
-        "prorata": Case(
-            *[When(annee=annee, then=Value(prorata_annee(annee, au))) for annee in range(ANNEE_DEBUT, ANNEE_FIN + 1)],
-            default=Value(100.0),
-            output_field=FloatField(),
-        ),
+        "prorata": expression_prorata(au),
         "statut": Case(
             When(_a_terme(au), then=F("statut_final")),
             default=expression_statut_calcule(au),

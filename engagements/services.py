@@ -10,7 +10,7 @@ from simple_history.utils import bulk_create_with_history
 from partenariat.permissions import exiger, peut_modifier_objectif
 from partenariat.saisie import ErreurMetier, prendre_version
 
-from .models import Dispositif, Objectif, Realisation, Statut, date_de_reference, taux_realisation
+from .models import Dispositif, Objectif, Realisation, date_de_reference, taux_realisation
 
 
 @dataclass
@@ -58,23 +58,6 @@ def synthese_objectifs(objectifs, annees):
         "realise": realise,
         "taux": taux_realisation(realise, cible),
     }
-
-
-def compter_statuts(objectifs):
-    """How many annotated objectives are in each status, in the display order of `Statut`."""
-    comptes = dict.fromkeys(Statut.values, 0)
-    for objectif in objectifs:
-        comptes[objectif.statut] += 1
-    return [(Statut(code).label, code, n) for code, n in comptes.items()]
-
-
-def compter_statuts_sql(objectifs_qs):
-    """Same as `compter_statuts` for a queryset annotated by `avec_avancement`, in one query."""
-    comptes = dict.fromkeys(Statut.values, 0)
-    # The status is an aggregate (SQL cannot group by it): count the per-objective values instead.
-    for statut in objectifs_qs.order_by().values_list("statut", flat=True):
-        comptes[statut] += 1
-    return [(Statut(code).label, code, n) for code, n in comptes.items()]
 
 
 def serie_cumulee(realisations_qs, au=None):

@@ -13,6 +13,7 @@ from engagements.models import (
     Objectif,
     Realisation,
     Statut,
+    derniere_annee_close,
     expression_nb_realisations,
     modifie_depuis,
     statut_pour,
@@ -162,7 +163,7 @@ def _agreger_a_date_passee(objectifs, au):
         .annotate(total=Sum("quantite"), n=Count("pk"))
         .values_list("objectif", "total", "n")
     }
-    derniere_annee_close = au.year if (au.month, au.day) == (12, 31) else au.year - 1
+    annee_close = derniere_annee_close(au)
     par_statut = dict.fromkeys(Statut.values, 0)
     par_dispositif = {}
     nb_realisations = 0
@@ -184,7 +185,7 @@ def _agreger_a_date_passee(objectifs, au):
             realise, nb = sommes[pk]
         else:
             realise = cumul
-        if annee <= derniere_annee_close and (premiere is None or derniere <= au):
+        if annee <= annee_close and (premiere is None or derniere <= au):
             statut = statut_final  # year over, no later achievement: the stored final status
         else:
             statut = statut_pour(annee, cible, realise, nb > 0, au)

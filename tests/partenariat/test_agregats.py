@@ -4,8 +4,7 @@ import datetime
 
 import pytest
 
-from engagements.models import Objectif, Realisation
-from engagements.services import compter_statuts_sql
+from engagements.models import Objectif, Realisation, Statut
 from partenariat import tableau
 from partenariat.tableau import agreger_avancement
 from tests import fabriques
@@ -22,7 +21,8 @@ def test_agregat_identique_aux_annotations_sql(au):
     objectifs = Objectif.objects.all()
     agregat = agreger_avancement(objectifs, au)
     sql = objectifs.avec_avancement(au)
-    assert agregat["statuts"] == compter_statuts_sql(sql)
+    statuts = list(sql.values_list("statut", flat=True))
+    assert agregat["statuts"] == [(Statut(code).label, code, statuts.count(code)) for code in Statut.values]
     assert agregat["totaux"] == sql.totaux()
 
 
