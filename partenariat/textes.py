@@ -1,0 +1,69 @@
+"""What text the product accepts, and how text it holds is written out safely (one place for every form and import).
+
+Users paste from Word and spreadsheets: a manual line break arrives as a vertical tab, U+0085 or U+2028, and a
+stray NUL or control character breaks PostgreSQL, XLSX exports and iCal feeds. Multi-line text turns the line
+breaks of other tools into "\\n"; single-line text accepts none; other control characters are refused everywhere.
+"""
+
+import re
+import unicodedata
+
+from django.utils.translation import gettext as _
+
+# Line breaks other tools produce: VT, FF, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR (plus CR LF and CR).
+SAUTS_DE_LIGNE = "\x0b\x0c\x85\u2028\u2029"
+_SAUTS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+
+NOMS_CARACTERES = {
+    "\x00": "caractère nul",
+    "\t": "tabulation",
+    "\n": "saut de ligne",
+    "\r": "retour chariot",
+    "\x0b": "tabulation verticale",
+    "\x0c": "saut de page",
+    "\x85": "passage à la ligne suivante",
+    "\u2028": "séparateur de ligne",
+    "\u2029": "séparateur de paragraphe",
+    "\x7f": "caractère de suppression",
+}
+
+
+class TexteRefuse(ValueError):
+    """Text holding a character the product cannot store or write out; the message is French and names it."""
+
+
+def _est_controle(caractere):
+    return unicodedata.category(caractere) == "Cc" or caractere in "\u2028\u2029"
+
+
+def nom_caractere(caractere):
+    nom = NOMS_CARACTERES.get(caractere, _("caractère de contrôle"))
+    return f"{nom} (U+{ord(caractere):04X})"
+
+
+def normaliser_texte(valeur, *, multiligne=False):
+    """Text as stored: line breaks of other tools unified in multi-line text; tab as a space on one line.
+
+    Raises `TexteRefuse` for any other control character (NUL included), or a line break in single-line text.
+    """
+    if valeur is None:
+        return valeur
+    texte = str(valeur)
+    if multiligne:
+        texte = _SAUTS.sub("\n", texte)
+        permis = "\n\t"
+    else:
+        texte = texte.replace("\t", " ")
+        permis = ""
+    interdits = sorted({c for c in texte if _est_controle(c) and c not in permis})
+    if interdits:
+        noms = ", ".join(nom_caractere(c) for c in interdits)
+        if not multiligne and any(c in "\n\r" + SAUTS_DE_LIGNE for c in interdits):
+            raise TexteRefuse(
+                _("Ce champ tient sur une ligne : retirez le saut de ligne ou le caractère invisible (%(noms)s).")
+                % {"noms": noms}
+            )
+        raise TexteRefuse(
+            _("Ce texte contient un caractère invisible non autorisé (%(noms)s) : retirez-le.") % {"noms": noms}
+        )
+    return texte
