@@ -41,14 +41,12 @@ install-test: $(VENV)/.stamp-test node_modules/.stamp
 migrate: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 
-# The official reference files live beside the project when available (../shared/data): the demo then shows
-# the whole of France (36,700 communes, zoning, map outlines); without them it carries its own 12 areas.
-DONNEES ?= ../shared/data
+# The official reference files ship inside the project (aires_urbaines/referentiels): the demo shows the whole of
+# France (36,700 communes, zoning, map outlines). Each import is idempotent, so `make run` can be run again.
 demo: migrate
-	@if [ -f $(DONNEES)/au2010_communes_cog2012.csv ]; then \
-	  DEBUG=1 $(PY) manage.py importer_communes $(DONNEES)/au2010_communes_cog2012.csv && \
-	  DEBUG=1 $(PY) manage.py importer_zonage $(DONNEES)/zonage_abc_2022_communes.csv --millesime "Zonage A/B/C 2022" && \
-	  DEBUG=1 $(PY) manage.py importer_contours $(DONNEES)/geo; fi
+	DEBUG=1 $(PY) manage.py importer_communes
+	DEBUG=1 $(PY) manage.py importer_zonage
+	DEBUG=1 $(PY) manage.py importer_contours
 	DEBUG=1 $(PY) manage.py charger_demo
 
 ## Local demo: SQLite, demo data, http://127.0.0.1:8000 (accounts in README.md).

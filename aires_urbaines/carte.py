@@ -5,8 +5,10 @@ drawing the map is then string output. Areas are circles placed at the populatio
 départements of their communes. The renderer takes plain data (dicts or objects), so pages and PDF reports share it.
 """
 
+import gzip
 import json
 import math
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -181,12 +183,15 @@ def importer_contours(dossier) -> dict[str, int]:
     chemin = Path(dossier) / FICHIER_DEPARTEMENTS
     if not Path(dossier).is_dir():
         raise ErreurContours(_("Dossier introuvable : %(dossier)s") % {"dossier": dossier})
+    if not chemin.is_file() and chemin.with_name(chemin.name + ".gz").is_file():
+        chemin = chemin.with_name(chemin.name + ".gz")
     if not chemin.is_file():
         raise ErreurContours(_("Fichier introuvable : %(fichier)s") % {"fichier": chemin})
+    ouvrir = gzip.open if chemin.suffix == ".gz" else open
     try:
-        with chemin.open(encoding="utf-8") as flux:
+        with ouvrir(chemin, "rt", encoding="utf-8") as flux:
             entites = json.load(flux)["features"]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
         raise ErreurContours(
             _("Fichier illisible (GeoJSON attendu) : %(fichier)s (%(erreur)s)") % {"fichier": chemin, "erreur": exc}
         ) from exc

@@ -5,9 +5,11 @@ the rows that changed, so that a second run of the same file is reported as chan
 """
 
 import csv
+import gzip
 import io
 import re
 import unicodedata
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +28,13 @@ from .models import (
     ZoneABC,
 )
 
+# The official files ship inside the project (see referentiels/SOURCES.md): a bare clone imports all of France.
+REFERENTIELS = Path(__file__).resolve().parent / "referentiels"
+FICHIER_COMMUNES = REFERENTIELS / "au2010_communes_cog2012.csv.gz"
+FICHIER_ZONAGE = REFERENTIELS / "zonage_abc_2022_communes.csv.gz"
+DOSSIER_CONTOURS = REFERENTIELS / "geo"
+MILLESIME_ZONAGE = "Zonage A/B/C 2022"
+
 BATCH_SIZE = 1000
 # How often (in rows) the progress callback is told about the reading of the file.
 PAS_PROGRESSION = 1000
@@ -34,12 +43,17 @@ NB_NON_APPARIEES_CITEES = 20
 
 AIRES_FICTIVES = {"000", "997", "998"}
 EPCI_HORS_GROUPEMENT = "ZZZZZZZZZ"
-CATEGORIE_PAR_POLE = {
+# Every commune of an area tells the area's category, its pole (111, 211, 221) as its ring (112, 212, 222): a
+# regional extract holding only an area's ring communes still imports.
+CATEGORIE_PAR_CATAEU = {
     "111": AireUrbaine.Categorie.GRANDE,
+    "112": AireUrbaine.Categorie.GRANDE,
     "211": AireUrbaine.Categorie.MOYENNE,
+    "212": AireUrbaine.Categorie.MOYENNE,
     "221": AireUrbaine.Categorie.PETITE,
+    "222": AireUrbaine.Categorie.PETITE,
 }
-CATEGORIES_DANS_UNE_AIRE = {"111", "112", "211", "212", "221", "222"}
+CATEGORIES_DANS_UNE_AIRE = set(CATEGORIE_PAR_CATAEU)
 CATEGORIES_HORS_AIRE = {"120", "300", "400"}
 
 RE_CODE_COMMUNE = re.compile(r"[0-9][0-9AB][0-9]{3}")
@@ -149,11 +163,17 @@ def lire_csv(fichier):
     """Read a CSV file whatever its usual French encoding and separator; refuse what is not CSV text."""
     nom = _nom_fichier(fichier)
     try:
-        donnees = fichier.read() if hasattr(fichier, "read") else Path(fichier).read_bytes()
+        if hasattr(fichier, "read"):
+            donnees = fichier.read()
+        elif str(fichier).endswith(".gz"):
+            with gzip.open(fichier) as flux:
+                donnees = flux.read()
+        else:
+            donnees = Path(fichier).read_bytes()
     except FileNotFoundError:
         raise ErreurImport(f"fichier introuvable : {fichier}") from None
-    except OSError as exc:
-        raise ErreurImport(f"fichier illisible : {fichier} ({exc.strerror or exc})") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ErreurImport(f"fichier illisible : {fichier} ({getattr(exc, 'strerror', None) or exc})") from None
     if isinstance(donnees, str):
         donnees = donnees.encode("utf-8")
     texte, encodage = _decoder(donnees)
@@ -247,7 +267,9 @@ def importer_communes(fichier, *, dry_run=False, progress=None):
 def importer_zonage(fichier, *, millesime=None, dry_run=False, progress=None):
     """Set each commune's A/B/C zone from a housing-ministry list, then each area's population-weighted tension."""
     table = lire_csv(fichier)
-    libelle = (millesime if millesime is not None else f"Zonage A/B/C — {table.nom}").strip()
+    if millesime is None:
+        millesime = MILLESIME_ZONAGE if Path(str(fichier)) == FICHIER_ZONAGE else f"Zonage A/B/C — {table.nom}"
+    libelle = millesime.strip()
     if not libelle:
         raise ErreurImport("le libellé du millésime du zonage est vide")
     libelle = libelle[: ZonageMillesime._meta.get_field("libelle").max_length]
@@ -334,7 +356,6 @@ def _analyser_communes(table, colonnes, progress):
     lues = _CommunesLues()
     lignes_commune = {}
     premiere_ligne = {}  # (kind, code) -> line where the entity was first seen, to point at inconsistencies
-    poles = {}  # area code -> (pôle category, line)
     max_nom = Commune._meta.get_field("nom").max_length
     max_aire = AireUrbaine._meta.get_field("nom").max_length
     max_bassin = BassinEmploi._meta.get_field("nom").max_length
@@ -399,15 +420,16 @@ def _analyser_communes(table, colonnes, progress):
                 _incoherence("l'aire urbaine", aire, "LIBAU2010", v["LIBAU2010"], donnees["nom"], ligne, numero)
             donnees["population"] += population
             donnees["nb_communes"] += 1
-            if categorie in CATEGORIE_PAR_POLE:
-                if aire in poles and poles[aire][0] != categorie:
-                    raise ErreurImport(
-                        f"pôle de catégorie {categorie} dans l'aire urbaine {aire}, dont un autre pôle est de "
-                        f"catégorie {poles[aire][0]} (ligne {poles[aire][1]})",
-                        numero,
-                    )
-                poles[aire] = (categorie, numero)
-                donnees["categorie"] = CATEGORIE_PAR_POLE[categorie]
+            categorie_aire = CATEGORIE_PAR_CATAEU[categorie]
+            if donnees["categorie"] is None:
+                donnees["categorie"], donnees["_ligne_categorie"] = categorie_aire, (categorie, numero)
+            elif donnees["categorie"] != categorie_aire:
+                connue, ligne = donnees["_ligne_categorie"]
+                raise ErreurImport(
+                    f"commune de catégorie {categorie} dans l'aire urbaine {aire}, dont une autre commune est de "
+                    f"catégorie {connue} (ligne {ligne}) : une aire n'a qu'une catégorie",
+                    numero,
+                )
 
         bassin = v["ZE2010"]
         if not RE_ZONE_EMPLOI.fullmatch(bassin):
@@ -463,13 +485,8 @@ def _analyser_communes(table, colonnes, progress):
 
     if not lues.communes:
         raise ErreurImport("aucune commune dans le fichier (seulement la ligne d'en-tête)")
-    for aire, donnees in lues.aires.items():
-        if donnees["categorie"] is None:
-            raise ErreurImport(
-                f"l'aire urbaine {aire} ({donnees['nom']}) n'a aucune commune pôle (CATAEU2010 111, 211 ou 221) : "
-                "sa catégorie ne peut être déterminée",
-                premiere_ligne["aire", aire],
-            )
+    for donnees in lues.aires.values():
+        donnees.pop("_ligne_categorie")
     return lues
 
 

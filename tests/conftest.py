@@ -2,14 +2,12 @@
 
 import pytest
 
-DONNEES = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "data"
+from aires_urbaines.services import REFERENTIELS as DONNEES
 
 
 @pytest.fixture
 def donnees_reference():
-    """The real INSEE/housing-ministry files beside the project (../shared/data)."""
-    if not DONNEES.exists():
-        pytest.fail(f"Fichiers de référence introuvables : {DONNEES}")
+    """The real INSEE/housing-ministry files, shipped inside the project (aires_urbaines/referentiels)."""
     return DONNEES
 
 

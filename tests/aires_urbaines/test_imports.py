@@ -17,8 +17,8 @@ from aires_urbaines.models import (
 )
 from aires_urbaines.services import calculer_tension, importer_communes, importer_zonage
 
-FICHIER_COMMUNES = "au2010_communes_cog2012.csv"
-FICHIER_ZONAGE = "zonage_abc_2022_communes.csv"
+FICHIER_COMMUNES = "au2010_communes_cog2012.csv.gz"
+FICHIER_ZONAGE = "zonage_abc_2022_communes.csv.gz"
 
 ENTETE = (
     "CODGEO,LIBGEO,DEP,REG,AU2010,LIBAU2010,CATAEU2010,TAU2010,UU2010,ZE2010,LIBZE2010,EPCI,LIBEPCI,NATURE_EPCI,"
@@ -315,7 +315,7 @@ FICHIERS_MALFORMES = {
         "octets invalides en UTF-8",
     ),
     "fichier_binaire": (b"\x89PNG\r\n\x1a\n" + bytes(range(1, 256)) * 4, 1, "caractère de contrôle"),
-    "aire_sans_pole": (remplacer(8, ",221,", ",222,"), 8, "l'aire urbaine 301 (Bourg) n'a aucune commune pôle"),
+    "categories_melangees": (remplacer(9, ",222,", ",212,"), 9, "commune de catégorie 212 dans l'aire urbaine 301"),
     "sans_commune": (ENTETE + "\n\n", None, "Aucune commune dans le fichier"),
     "fichier_vide": ("", None, "Le fichier malforme.csv est vide"),
 }
@@ -347,6 +347,35 @@ def test_fichier_malforme_laisse_la_base_intacte(communes_importees, tmp_path):
         lancer("importer_communes", ecrire(tmp_path / "v2.csv", texte))
 
     assert etat_base() == avant
+
+
+@pytest.mark.django_db
+def test_extrait_regional_sans_commune_pole(tmp_path):
+    """A regional extract may hold only an area's ring communes: their CATAEU2010 gives the area's category."""
+    sans_poles = [ligne for ligne in LIGNES if ",111," not in ligne and ",211," not in ligne and ",221," not in ligne]
+    lancer("importer_communes", ecrire(tmp_path / "extrait.csv", "\n".join([ENTETE, *sans_poles]) + "\n"))
+
+    categories = dict(AireUrbaine.objects.values_list("code", "categorie"))
+    assert categories == {
+        "101": AireUrbaine.Categorie.GRANDE,
+        "201": AireUrbaine.Categorie.MOYENNE,
+        "301": AireUrbaine.Categorie.PETITE,
+    }
+
+
+@pytest.mark.django_db
+def test_extrait_regional_reel(tmp_path, donnees_reference):
+    """The communes of one region (Picardie, 22) of the real table hold only the ring of Reims (029), a large area."""
+    import gzip
+
+    with gzip.open(donnees_reference / FICHIER_COMMUNES, "rt", encoding="utf-8") as flux:
+        entete, *lignes = flux.read().splitlines()
+    colonne = entete.split(",").index("REG")
+    extrait = [ligne for ligne in lignes if ligne.split(",")[colonne] == "22"]
+    lancer("importer_communes", ecrire(tmp_path / "picardie.csv", "\n".join([entete, *extrait]) + "\n"))
+
+    reims = AireUrbaine.objects.get(code="029")
+    assert (reims.nom, reims.categorie) == ("Reims", AireUrbaine.Categorie.GRANDE)
 
 
 def test_fichier_introuvable(tmp_path):

@@ -19,8 +19,8 @@ import uuid
 from pathlib import Path
 
 RACINE = Path(__file__).resolve().parents[2]
-FICHIER = RACINE.parent / "shared" / "data" / "au2010_communes_cog2012.csv"
-ZONAGE = RACINE.parent / "shared" / "data" / "zonage_abc_2022_communes.csv"
+FICHIER = RACINE / "aires_urbaines" / "referentiels" / "au2010_communes_cog2012.csv.gz"
+ZONAGE = RACINE / "aires_urbaines" / "referentiels" / "zonage_abc_2022_communes.csv.gz"
 CIBLE_SECONDES = 20.0
 POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 

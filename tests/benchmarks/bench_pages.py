@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 RACINE = Path(__file__).resolve().parents[2]
-DONNEES = RACINE.parent / "shared" / "data"
+DONNEES = RACINE / "aires_urbaines" / "referentiels"
 sys.path.insert(0, str(RACINE))
 
 PAGES = [
@@ -46,8 +46,8 @@ def preparer(complet):
     if Objectif.objects.count() >= (50_000 if complet else 10_000):
         return
     debut = time.perf_counter()
-    call_command("importer_communes", str(DONNEES / "au2010_communes_cog2012.csv"), verbosity=0)
-    call_command("importer_zonage", str(DONNEES / "zonage_abc_2022_communes.csv"), verbosity=0)
+    call_command("importer_communes", str(DONNEES / "au2010_communes_cog2012.csv.gz"), verbosity=0)
+    call_command("importer_zonage", str(DONNEES / "zonage_abc_2022_communes.csv.gz"), verbosity=0)
     call_command("charger_demo", verbosity=0)
     if complet:
         call_command("generer_donnees_charge", verbosity=0)

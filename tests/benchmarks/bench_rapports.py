@@ -61,10 +61,10 @@ def preparer():
 
     call_command("migrate", verbosity=0, interactive=False)
     if Objectif.objects.count() < MINIMUM_OBJECTIFS:
-        donnees = Path(settings.BASE_DIR).parent / "shared" / "data"
+        donnees = Path(settings.BASE_DIR) / "aires_urbaines" / "referentiels"
         debut = time.perf_counter()
-        call_command("importer_communes", str(donnees / "au2010_communes_cog2012.csv"), verbosity=0)
-        call_command("importer_zonage", str(donnees / "zonage_abc_2022_communes.csv"), verbosity=0)
+        call_command("importer_communes", str(donnees / "au2010_communes_cog2012.csv.gz"), verbosity=0)
+        call_command("importer_zonage", str(donnees / "zonage_abc_2022_communes.csv.gz"), verbosity=0)
         call_command("charger_demo", verbosity=0)
         call_command("generer_donnees_charge", objectifs=12_000, realisations=120_000, verbosity=0)
         print(f"Base préparée en {time.perf_counter() - debut:.0f} s", file=sys.stderr)

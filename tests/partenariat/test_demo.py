@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
@@ -259,8 +260,8 @@ def test_inscrire_laisse_une_aire_dans_sa_phase():
 # --- The facts carried in the project match the reference files beside it -----------------------------------
 
 
-def test_le_texte_du_protocole_est_celui_de_la_source(donnees_reference):
-    source = donnees_reference.parent / "seed" / "protocole-cadre-2012.txt"
+def test_le_texte_du_protocole_est_celui_de_la_source():
+    source = settings.BASE_DIR / "partenariat" / "referentiels" / "protocole-cadre-2012.txt"
     assert source.read_text(encoding="utf-8") == demo.TEXTE_PROTOCOLE
 
 

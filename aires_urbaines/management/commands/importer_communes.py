@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from aires_urbaines.management import BarreProgression
-from aires_urbaines.services import ErreurImport, importer_communes
+from aires_urbaines.services import FICHIER_COMMUNES, ErreurImport, importer_communes
 
 
 class Command(BaseCommand):
@@ -12,7 +12,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("fichier", help="fichier CSV (UTF-8 ou Latin-1, séparateur « , » ou « ; »)")
+        parser.add_argument(
+            "fichier",
+            nargs="?",
+            default=FICHIER_COMMUNES,
+            help=(
+                "fichier CSV, éventuellement compressé en .gz (par défaut, celui livré avec le projet ; "
+                "UTF-8 ou Latin-1, séparateur « , » ou « ; »)"
+            ),
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="tout vérifier et compter, puis annuler : rien n'est enregistré"
         )

@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from aires_urbaines.carte import FICHIER_DEPARTEMENTS, ErreurContours, importer_contours
+from aires_urbaines.services import DOSSIER_CONTOURS
 
 
 class Command(BaseCommand):
@@ -14,8 +14,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "dossier",
             nargs="?",
-            default=settings.BASE_DIR.parent / "shared" / "data" / "geo",
-            help="dossier contenant le fichier GeoJSON (par défaut : ../shared/data/geo)",
+            default=DOSSIER_CONTOURS,
+            help="dossier contenant le fichier GeoJSON, éventuellement compressé en .gz (par défaut, celui du projet)",
         )
 
     def handle(self, *args, **options):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from aires_urbaines.management import BarreProgression
-from aires_urbaines.services import ErreurImport, importer_zonage
+from aires_urbaines.services import FICHIER_ZONAGE, ErreurImport, importer_zonage
 
 
 class Command(BaseCommand):
@@ -12,7 +12,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("fichier", help="fichier CSV (UTF-8 ou Latin-1, séparateur « ; » ou « , »)")
+        parser.add_argument(
+            "fichier",
+            nargs="?",
+            default=FICHIER_ZONAGE,
+            help=(
+                "fichier CSV, éventuellement compressé en .gz (par défaut, celui livré avec le projet ; "
+                "UTF-8 ou Latin-1, séparateur « ; » ou « , »)"
+            ),
+        )
         parser.add_argument(
             "--millesime",
             help="libellé du millésime du zonage (ex. « Zonage A/B/C 2022 ») ; par défaut, tiré du nom du fichier",
