@@ -145,6 +145,35 @@ LOGIN_URL = "connexion"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "connexion"
 
+# Password reset links are valid for one hour: long enough to read the email, short enough that a link left in a
+# mailbox or forwarded by mistake soon stops working. A link also dies once used (the token hashes the password).
+# The reset email and pages say "une heure": change them with this value.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# Outgoing email (password reset), through Django 6.1's MAILERS, from the usual EMAIL_* environment variables.
+# In DEBUG without EMAIL_HOST, the console, so that `make run` prints the reset email in the terminal; otherwise SMTP,
+# to a local relay on localhost when EMAIL_HOST is unset (never the console in production: reset links would end up in
+# the logs). The port defaults to 25, or 587 with EMAIL_USE_TLS.
+serveur_courriel = os.environ.get("EMAIL_HOST", "")
+if DEBUG and not serveur_courriel:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": serveur_courriel or "localhost",
+                "port": int(os.environ["EMAIL_PORT"]) if os.environ.get("EMAIL_PORT") else None,
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS"),
+                # A stalled mail server must not hold a worker: Django logs the failure, the page answers as usual.
+                "timeout": 10,
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Suivi du protocole <ne-pas-repondre@localhost>")
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
+
+from partenariat.comptes import ReinitialisationView
 
 admin.site.site_header = "Suivi du protocole-cadre Action Logement × élus"
 admin.site.site_title = "Administration du suivi du protocole"
@@ -14,5 +16,50 @@ urlpatterns = [
     path("rapports/", include("partenariat.urls_rapports")),
     path("comptes/connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="connexion"),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
+    # Django's own password views, under French paths and templates of their own (the admin keeps its pages).
+    # The reset form answers the same for any address and writes only to active accounts that have a password.
+    path(
+        "comptes/mot-de-passe/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="registration/changement_mot_de_passe.html",
+            success_url=reverse_lazy("mot_de_passe_modifie"),
+        ),
+        name="mot_de_passe",
+    ),
+    path(
+        "comptes/mot-de-passe/modifie/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="registration/changement_mot_de_passe_fait.html"),
+        name="mot_de_passe_modifie",
+    ),
+    path(
+        "comptes/mot-de-passe/oublie/",
+        auth_views.PasswordResetView.as_view(
+            template_name="registration/reinitialisation_demande.html",
+            subject_template_name="registration/reinitialisation_sujet.txt",
+            email_template_name="registration/reinitialisation_courriel.txt",
+            success_url=reverse_lazy("mot_de_passe_oublie_envoye"),
+        ),
+        name="mot_de_passe_oublie",
+    ),
+    path(
+        "comptes/mot-de-passe/oublie/envoye/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/reinitialisation_envoyee.html"),
+        name="mot_de_passe_oublie_envoye",
+    ),
+    path(
+        "comptes/reinitialiser/<uidb64>/<token>/",
+        # No sign-in after the reset: the person signs in with the new password, through the login throttling.
+        ReinitialisationView.as_view(
+            template_name="registration/reinitialisation_nouveau.html",
+            reset_url_token="nouveau-mot-de-passe",
+            success_url=reverse_lazy("reinitialisation_terminee"),
+        ),
+        name="reinitialisation",
+    ),
+    path(
+        "comptes/reinitialiser/termine/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/reinitialisation_terminee.html"),
+        name="reinitialisation_terminee",
+    ),
     path("admin/", admin.site.urls),
 ]
