@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partenariat.graphiques import (
+from partenariat.commun.graphiques import (
     COULEUR_TEXTE,
     COULEUR_TEXTE_SECONDAIRE,
     attributs,

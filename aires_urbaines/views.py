@@ -5,9 +5,9 @@ from django.views.generic import TemplateView
 
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, Observation
 from engagements.services import objectifs_pour, realisations_de, serie_cumulee, synthese_objectifs
+from partenariat.commun.graphiques import barres_par_dispositif, courbe_avancement
+from partenariat.commun.listes import DateDeReferenceMixin, ListeView
 from partenariat.demo import DEPARTEMENTS_POLES
-from partenariat.graphiques import barres_par_dispositif, courbe_avancement
-from partenariat.listes import DateDeReferenceMixin, ListeView
 from partenariat.models import periode_courante
 
 from .carte import MESSAGE_SANS_CONTOURS, render_carte_aires

@@ -4,14 +4,14 @@ from django import forms
 from django.db.models import Q
 
 from aires_urbaines.models import AireUrbaine, BassinEmploi, Intercommunalite
-from partenariat.models import DATE_SIGNATURE
-from partenariat.saisie import (
+from partenariat.commun.saisie import (
     BoutonsRadioFiltres,
     CasesFiltrees,
     FormulaireFiltrableMixin,
     SaisieDate,
     VersionMixin,
 )
+from partenariat.models import DATE_SIGNATURE
 
 from .models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
 

@@ -5,10 +5,10 @@ from django.utils import timezone
 from aires_urbaines.models import AireUrbaine
 from engagements.models import taux_realisation
 from engagements.services import objectifs_pour, realisations_de, serie_cumulee, synthese_objectifs
-from partenariat import graphiques
+from partenariat.commun import graphiques
+from partenariat.commun.pdf import nom_de_fichier, rendre_html, rendre_pdf
 from partenariat.models import periode_courante
-from partenariat.pdf import nom_de_fichier, rendre_html, rendre_pdf
-from partenariat.reports import contexte_document
+from partenariat.pilotage.reports import contexte_document
 
 from .models import ConferenceTerritoriale, MembreConference
 

@@ -4,9 +4,9 @@ from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
 
+from partenariat.commun.saisie import ErreurMetier, prendre_version
 from partenariat.models import periode_courante
 from partenariat.permissions import exiger, peut_gerer_conference, peut_modifier_conference
-from partenariat.saisie import ErreurMetier, prendre_version
 
 from .models import ConferenceTerritoriale, MembreConference
 

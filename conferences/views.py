@@ -5,11 +5,11 @@ from django.urls import reverse
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
 from engagements.services import objectifs_pour, synthese_objectifs
-from partenariat.historique import historique_de
-from partenariat.listes import ListeView
+from partenariat.commun.historique import historique_de
+from partenariat.commun.listes import ListeView
+from partenariat.commun.saisie import EnregistrementMixin, sans_validation_formset
 from partenariat.models import periode_courante
 from partenariat.permissions import AccesMixin, peut_gerer_conference, peut_modifier_conference
-from partenariat.saisie import EnregistrementMixin, sans_validation_formset
 
 from . import services
 from .calendrier import calendrier_reunions

@@ -3,9 +3,9 @@
 from django import forms
 
 from aires_urbaines.models import AireUrbaine
+from partenariat.commun.saisie import SaisieDate, VersionMixin
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
 from partenariat.permissions import aires_modifiables, conferences_modifiables, peut_modifier_objectif
-from partenariat.saisie import SaisieDate, VersionMixin
 
 from .models import Objectif, Realisation
 

@@ -13,7 +13,7 @@ import tablib
 from django.db.models import Sum
 
 from aires_urbaines.models import AireUrbaine
-from partenariat.historique import normaliser
+from partenariat.commun.historique import normaliser
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
 from partenariat.permissions import objectifs_modifiables
 

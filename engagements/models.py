@@ -22,10 +22,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partenariat.commun.dates import date_de_reference
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
 
 
@@ -59,10 +59,6 @@ class Statut(models.TextChoices):
 
 TOLERANCE_STATUT = 10.0
 CHAMPS_CUMULES = ("realise_cumule", "nb_realisations", "premiere_realisation", "derniere_realisation", "statut_final")
-
-
-def date_de_reference(au=None):
-    return au or timezone.localdate()
 
 
 def prorata_annee(annee, au):

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from partenariat.colonnes import NombreColumn, TauxColumn, prefixe_url
+from partenariat.commun.colonnes import NombreColumn, TauxColumn, prefixe_url
 
 from .models import Objectif, Statut
 

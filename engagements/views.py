@@ -9,15 +9,15 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 
 from aires_urbaines.models import AireUrbaine
 from conferences.models import ConferenceTerritoriale
-from partenariat.historique import historique_de
-from partenariat.listes import DateDeReferenceMixin, ListeView
+from partenariat.commun.historique import historique_de
+from partenariat.commun.listes import DateDeReferenceMixin, ListeView
+from partenariat.commun.saisie import EnregistrementMixin, ErreurMetier
 from partenariat.permissions import (
     AccesMixin,
     peut_modifier_objectif,
     peut_modifier_realisation,
     peut_saisir_objectifs,
 )
-from partenariat.saisie import EnregistrementMixin, ErreurMetier
 
 from . import services
 from .filters import ObjectifFilter

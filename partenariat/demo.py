@@ -14,6 +14,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from aires_urbaines.models import AireUrbaine, BassinEmploi, EntreePhase, Intercommunalite, PhaseDeploiement
+from aires_urbaines.services import appliquer_extension_par_defaut, inscrire_aires_dans_phase
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
 from engagements.models import Dispositif, Objectif, Realisation, Unite
 from partenariat.models import (
@@ -27,7 +28,6 @@ from partenariat.models import (
     Signataire,
 )
 from partenariat.roles import ELUS, EQUIPE_UESL, SECRETARIAT_CONFERENCE, synchroniser_roles
-from partenariat.services import appliquer_extension_par_defaut, inscrire_aires_dans_phase
 
 # --- The protocol's real facts ------------------------------------------------------------------------------
 

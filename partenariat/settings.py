@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "partenariat",
+    "partenariat.commun",
     "aires_urbaines",
     "conferences",
     "engagements",

@@ -9,11 +9,11 @@ admin.site.site_title = "Administration du suivi du protocole"
 admin.site.index_title = "Administration"
 
 urlpatterns = [
-    path("", include("partenariat.urls_app")),
+    path("", include("partenariat.pilotage.urls")),
     path("aires/", include("aires_urbaines.urls")),
     path("conferences/", include("conferences.urls")),
     path("objectifs/", include("engagements.urls")),
-    path("rapports/", include("partenariat.urls_rapports")),
+    path("rapports/", include("partenariat.pilotage.urls_rapports")),
     path("comptes/connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="connexion"),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
     # Django's own password views, under French paths and templates of their own (the admin keeps its pages).

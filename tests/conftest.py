@@ -2,7 +2,7 @@
 
 import pytest
 
-from aires_urbaines.services import REFERENTIELS as DONNEES
+from aires_urbaines.imports import REFERENTIELS as DONNEES
 
 
 @pytest.fixture

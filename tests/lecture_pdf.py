@@ -6,7 +6,7 @@ import re
 
 import pypdf
 
-from partenariat.graphiques import format_nombre
+from partenariat.commun.graphiques import format_nombre
 
 ESPACE_FINE = "\u202f"
 

@@ -294,7 +294,7 @@ def test_carte_et_graphique_dans_un_pdf(departements):
     """WeasyPrint draws the same markup: the PDF holds the map's and the chart's visible text."""
     pypdf = pytest.importorskip("pypdf")
     weasyprint = pytest.importorskip("weasyprint")
-    from partenariat.graphiques import barres_par_dispositif
+    from partenariat.commun.graphiques import barres_par_dispositif
 
     carte = render_carte_aires([aire("002", "Lyon", departement="69")], titre="Carte des aires", liens=False)
     barres = barres_par_dispositif([("Location-accession", 120, 90)], titre="Objectifs par dispositif")

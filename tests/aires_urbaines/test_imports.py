@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from aires_urbaines.imports import calculer_tension, importer_communes, importer_zonage
 from aires_urbaines.models import (
     SEUIL_TENSION,
     AireUrbaine,
@@ -15,7 +16,6 @@ from aires_urbaines.models import (
     ZonageMillesime,
     ZoneABC,
 )
-from aires_urbaines.services import calculer_tension, importer_communes, importer_zonage
 
 FICHIER_COMMUNES = "au2010_communes_cog2012.csv.gz"
 FICHIER_ZONAGE = "zonage_abc_2022_communes.csv.gz"
@@ -468,7 +468,7 @@ def test_zonage_en_tetes_reconnues(communes_importees, tmp_path, entete):
     [("A bis", "Abis"), ("Abis", "Abis"), ("A BIS", "Abis"), ("a", "A"), (" B1 ", "B1"), ("B 2", "B2"), ("C", "C")],
 )
 def test_graphies_des_zones(valeur, zone):
-    from aires_urbaines.services import _normaliser_zone
+    from aires_urbaines.imports import _normaliser_zone
 
     assert _normaliser_zone(valeur) == zone
 

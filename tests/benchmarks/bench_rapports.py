@@ -11,7 +11,7 @@ Method. Every measurement runs in a fresh Python process (this script with --enf
 memory never inflates the next one's figure:
 - « total »: Django set up, WeasyPrint imported and its fonts loaded on a one-line document (start-up cost,
   printed apart: a worker pays it once), then the report is built the way the site builds it, timed in two
-  parts: HTML (queries + template, `html_…`) and WeasyPrint (`partenariat.pdf.rendre_pdf`).
+  parts: HTML (queries + template, `html_…`) and WeasyPrint (`partenariat.commun.pdf.rendre_pdf`).
 - « WeasyPrint seul »: same start-up, then only `rendre_pdf` on the very HTML the « total » process wrote out.
 Our overhead is total − WeasyPrint alone. Times are wall-clock (time.perf_counter), the median of the runs;
 the process's CPU time (time.process_time) is printed beside them, since on a shared 2-core machine the wall
@@ -98,7 +98,7 @@ def demarrer():
     initialiser_django()
     django_s = time.perf_counter() - debut
     debut = time.perf_counter()
-    from partenariat.pdf import rendre_pdf
+    from partenariat.commun.pdf import rendre_pdf
 
     rendre_pdf('<!DOCTYPE html><html lang="fr"><head><title>x</title></head><body><p>x</p></body></html>')
     return {"django_s": django_s, "weasyprint_demarrage_s": time.perf_counter() - debut, "base_ko": rss_actuel_ko()}
@@ -110,7 +110,7 @@ def construire_html(rapport):
         from aires_urbaines.reports import html_aire
 
         return html_aire(AireUrbaine.objects.get(code="002"))
-    from partenariat.reports import html_national
+    from partenariat.pilotage.reports import html_national
 
     return html_national(2014 if rapport == "national-2014" else None)
 
@@ -126,7 +126,7 @@ def nombre_de_pages(contenu):
 def mesurer_total(rapport, fichier_html):
     import resource
 
-    from partenariat.pdf import rendre_pdf
+    from partenariat.commun.pdf import rendre_pdf
 
     mesure = demarrer()
     debut, cpu = time.perf_counter(), time.process_time()
@@ -148,7 +148,7 @@ def mesurer_total(rapport, fichier_html):
 def mesurer_weasyprint(fichier_html):
     import resource
 
-    from partenariat.pdf import rendre_pdf
+    from partenariat.commun.pdf import rendre_pdf
 
     mesure = demarrer()
     html = Path(fichier_html).read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from conferences import services
 from conferences.calendrier import calendrier_reunions, echapper, plier
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
-from partenariat.historique import historique_de
+from partenariat.commun.historique import historique_de
 from tests.acteurs import construire_monde
 
 pytestmark = pytest.mark.django_db

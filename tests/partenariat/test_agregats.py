@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from engagements.models import Objectif, Realisation, Statut
-from partenariat import tableau
-from partenariat.tableau import agreger_avancement
+from partenariat.pilotage import tableau
+from partenariat.pilotage.tableau import agreger_avancement
 from tests import fabriques
 
 pytestmark = pytest.mark.django_db

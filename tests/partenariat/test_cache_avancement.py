@@ -8,7 +8,7 @@ import pytest
 from engagements import services
 from engagements.imports import LigneImport
 from engagements.models import Objectif, Realisation
-from partenariat.tableau import agreger_avancement, avancement_national
+from partenariat.pilotage.tableau import agreger_avancement, avancement_national
 from tests.acteurs import construire_monde
 
 pytestmark = pytest.mark.django_db

@@ -12,16 +12,16 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from aires_urbaines.models import AireUrbaine, BassinEmploi, EntreePhase, PhaseDeploiement, Tension
+from aires_urbaines.services import (
+    PartenariatError,
+    calendrier_extension_par_defaut,
+    inscrire_aires_dans_phase,
+)
 from conferences.models import ConferenceTerritoriale, EtatInstallation
 from engagements.models import Objectif, Realisation
 from partenariat import demo
 from partenariat.models import Protocole, Signataire
 from partenariat.roles import ELUS, EQUIPE_UESL, MODELES_TECHNIQUES, SECRETARIAT_CONFERENCE
-from partenariat.services import (
-    PartenariatError,
-    calendrier_extension_par_defaut,
-    inscrire_aires_dans_phase,
-)
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from partenariat.graphiques import (
+from partenariat.commun.graphiques import (
     barres_par_dispositif,
     courbe_avancement,
     format_nombre,

@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from conferences.models import ConferenceTerritoriale
 from engagements.models import Objectif, Realisation, Statut
-from partenariat.pdf import AdresseRefusee, fetcher_statique, rendre_pdf, trouver_fichier_statique
-from partenariat.reports import (
+from partenariat.commun.pdf import AdresseRefusee, fetcher_statique, rendre_pdf, trouver_fichier_statique
+from partenariat.commun.templatetags.rapports_pdf import date_longue_fr, espacer, nombre, taux
+from partenariat.pilotage.reports import (
     date_des_donnees,
     date_du_rapport_national,
     html_national,
@@ -27,7 +28,6 @@ from partenariat.reports import (
     par_aire,
     render_national_pdf,
 )
-from partenariat.templatetags.rapports_pdf import date_longue_fr, espacer, nombre, taux
 from tests import fabriques
 from tests.lecture_pdf import lignes_csv, lire_pdf, texte_pdf, une_ligne
 from tests.lecture_pdf import nombre as nombre_pdf
@@ -298,7 +298,7 @@ def test_aucune_requete_reseau_pendant_le_rendu(monkeypatch, caplog):
         '<body><p>Texte</p><img src="http://example.org/x.png" alt="x"><img src="file:///etc/hostname" alt="y">'
         '<svg xmlns="http://www.w3.org/2000/svg"><image href="http://example.org/w.png"/></svg></body></html>'
     )
-    with caplog.at_level("WARNING", logger="partenariat.pdf"):
+    with caplog.at_level("WARNING", logger="partenariat.commun.pdf"):
         contenu = rendre_pdf(html)
 
     assert appels == []

@@ -110,7 +110,7 @@ def test_page_introuvable_en_francais_sans_fuite(client, elu):
 
 
 def test_erreur_serveur_en_francais(client, elu, monkeypatch):
-    from partenariat import views
+    from partenariat.pilotage import views
 
     def panne(*args, **kwargs):
         raise RuntimeError("détail interne à ne pas montrer")

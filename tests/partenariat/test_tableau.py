@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from conferences.models import AssociationProgrammation, Observation
-from partenariat.tableau import Etat, etat_du_protocole
+from partenariat.pilotage.tableau import Etat, etat_du_protocole
 from tests import fabriques
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from partenariat.templatetags.tableaux import rendre_corps
+from partenariat.commun.templatetags.tableaux import rendre_corps
 from tests import fabriques
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from aires_urbaines.imports import FICHIER_COMMUNES, ErreurImport, importer_communes
 from aires_urbaines.management import BarreProgression
-from aires_urbaines.services import FICHIER_COMMUNES, ErreurImport, importer_communes
 
 
 class Command(BaseCommand):

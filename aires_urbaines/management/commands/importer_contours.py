@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from aires_urbaines.carte import FICHIER_DEPARTEMENTS, ErreurContours, importer_contours
-from aires_urbaines.services import DOSSIER_CONTOURS
+from aires_urbaines.imports import DOSSIER_CONTOURS
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from aires_urbaines.imports import FICHIER_ZONAGE, ErreurImport, importer_zonage
 from aires_urbaines.management import BarreProgression
-from aires_urbaines.services import FICHIER_ZONAGE, ErreurImport, importer_zonage
 
 
 class Command(BaseCommand):

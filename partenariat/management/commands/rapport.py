@@ -10,7 +10,7 @@ from aires_urbaines.reports import render_aire_pdf
 from conferences.models import ConferenceTerritoriale
 from conferences.reports import render_conference_pdf
 from partenariat.models import periode_courante
-from partenariat.reports import render_national_pdf
+from partenariat.pilotage.reports import render_national_pdf
 
 
 def lire_annee(valeur):

@@ -21,10 +21,10 @@ from conferences.models import (
 )
 from engagements.models import Objectif, Realisation, Statut, expressions_avancement, taux_realisation
 from engagements.services import realisations_de, serie_cumulee
+from partenariat.commun import graphiques
+from partenariat.commun.pdf import nom_de_fichier, rendre_html, rendre_pdf
+from partenariat.models import periode_courante
 
-from . import graphiques
-from .models import periode_courante
-from .pdf import nom_de_fichier, rendre_html, rendre_pdf
 from .tableau import agreger_avancement, etat_deploiement, etat_du_protocole
 
 AUTEUR = "Suivi du protocole-cadre Action Logement × associations d'élus"

@@ -1,28 +1,13 @@
 """The one list view every list page shares: filters in the URL, sortable paginated table, CSV/XLSX/ODS export."""
 
-import datetime
-
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from engagements.models import date_de_reference
+from .dates import date_de_reference, lire_date
 
 FORMATS_EXPORT = ("csv", "xlsx", "ods")
-
-
-def lire_date(request, parametre="date"):
-    """The `?date=AAAA-MM-JJ` of a request, or None; a bad date is reported in French, never a 500."""
-    brute = request.GET.get(parametre, "").strip()
-    if not brute:
-        return None
-    try:
-        return datetime.date.fromisoformat(brute)
-    except ValueError:
-        messages.error(request, f"La date « {brute} » n'est pas valide : utilisez le format AAAA-MM-JJ.")
-        return None
 
 
 class DateDeReferenceMixin:

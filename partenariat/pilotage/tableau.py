@@ -20,8 +20,7 @@ from engagements.models import (
     taux_realisation,
     version_avancement,
 )
-
-from .models import Clause, periode_courante
+from partenariat.models import Clause, periode_courante
 
 
 class Etat:

@@ -11,8 +11,8 @@ from aires_urbaines.models import AireUrbaine
 from aires_urbaines.reports import render_aire_pdf
 from conferences.models import ConferenceTerritoriale
 from conferences.reports import render_conference_pdf
+from partenariat.models import periode_courante
 
-from .models import periode_courante
 from .reports import date_des_donnees, render_national_pdf
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from partenariat.graphiques import format_nombre
+from partenariat.commun.graphiques import format_nombre
 
 register = template.Library()
 

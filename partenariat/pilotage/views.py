@@ -7,10 +7,10 @@ from django.views.generic import TemplateView
 
 from aires_urbaines.models import EntreePhase, PhaseDeploiement
 from conferences.models import ConferenceTerritoriale, EtatInstallation
+from partenariat.commun.dates import lire_date
+from partenariat.commun.frise import frise_deploiement
+from partenariat.models import periode_courante
 
-from .frise import frise_deploiement
-from .listes import lire_date
-from .models import periode_courante
 from .tableau import avancement_national, etat_du_protocole
 
 
