@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from aires_urbaines.models import Commune, Intercommunalite
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
 from engagements.models import Objectif, Realisation
 from partenariat.permissions import (
@@ -15,19 +16,43 @@ from partenariat.permissions import (
     peut_modifier_conference,
     peut_modifier_objectif,
 )
-from tests.acteurs import (
-    DISPOSITIF_LIBRE,
-    ROLES,
-    construire_monde,
-    donnees_formset,
-    donnees_membre,
-    etat_de_la_base,
-)
+from tests import acteurs, fabriques
+from tests.acteurs import DISPOSITIF_LIBRE, ROLES, donnees_formset, donnees_membre
 
 pytestmark = pytest.mark.django_db
 
 AGENTS = {"secretariat", "uesl", "admin"}  # may record Lyon's activity
 NATIONAUX = {"uesl", "admin"}  # may change Lyon's own fields and create conferences
+
+
+def construire_monde():
+    """The shared world, with each intercommunality holding a commune of its area and Paris covered by no one.
+
+    Which intercommunalities a conference may be associated with follows from the communes of its areas.
+    """
+    monde = acteurs.construire_monde()
+    monde.aire_paris = fabriques.aire("001", "Paris", population=12_223_100)
+    monde.epci_marseille = Intercommunalite.objects.get(siren="241300391")
+    for code, nom, aire, epci in (
+        ("69123", "Lyon", monde.aire_lyon, monde.epci_lyon),
+        ("13055", "Marseille", monde.aire_marseille, monde.epci_marseille),
+    ):
+        Commune.objects.create(
+            code_insee=code, nom=nom, departement=code[:2], region="00", aire_urbaine=aire, intercommunalite=epci
+        )
+    return monde
+
+
+def etat_de_la_base():
+    """The shared snapshot, plus what a refused tag or association would change: areas and intercommunalities."""
+    return {
+        **acteurs.etat_de_la_base(),
+        "aires_des_observations": sorted(Observation.aires.through.objects.values_list("observation", "aireurbaine")),
+        "intercommunalites_des_associations": sorted(
+            AssociationProgrammation.objects.values_list("pk", "intercommunalite")
+        ),
+        "historique": (Observation.history.count(), AssociationProgrammation.history.count()),
+    }
 
 
 def fichier_lyon(monde):
