@@ -12,6 +12,7 @@ from partenariat.commun.saisie import (
     VersionMixin,
 )
 from partenariat.models import DATE_SIGNATURE
+from partenariat.permissions import aires_observables, intercommunalites_associables
 
 from .models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
 
@@ -100,11 +101,15 @@ class IntercommunaliteChoiceField(forms.ModelChoiceField):
 
 
 class AssociationForm(FormulaireFiltrableMixin, forms.ModelForm):
-    """Without a search, the chooser offers the intercommunalities of the conference's areas (2,581 in all)."""
+    """Without a search, the chooser offers the intercommunalities of the conference's areas (2,581 in all).
+
+    Its choices are those the user may associate (`intercommunalites_associables`): a posted id outside them is
+    refused as an invalid choice, before the service checks the same rule again.
+    """
 
     intercommunalite = IntercommunaliteChoiceField(
         label="Intercommunalité",
-        queryset=Intercommunalite.objects.order_by("nom", "siren"),
+        queryset=Intercommunalite.objects.none(),  # set per user and conference in __init__
         widget=BoutonsRadioFiltres,
         help_text=(
             "Recherchez par nom ou par SIREN ; sans recherche, la liste propose celles des aires de la conférence."
@@ -130,10 +135,14 @@ class AssociationForm(FormulaireFiltrableMixin, forms.ModelForm):
         }
         help_texts = {"date_avis": "Obligatoire lorsque l'avis est rendu."}
 
-    def __init__(self, *args, conference, **kwargs):
+    def __init__(self, *args, conference, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.conference = conference
-        widget = self.fields["intercommunalite"].widget
+        champ = self.fields["intercommunalite"]
+        champ.queryset = intercommunalites_associables(user, conference, self.instance).order_by("nom", "siren")
+        widget = champ.widget
+        # Suggestions only narrow what is shown without a search; what may be chosen is the queryset above, so an
+        # intercommunality already associated outside the rule is suggested to national staff alone.
         suggestions = Intercommunalite.objects.filter(
             Q(communes__aire_urbaine__in=conference.aires.all()) | Q(associations__conference=conference)
         ).values_list("pk", flat=True)
@@ -164,6 +173,8 @@ class AssociationForm(FormulaireFiltrableMixin, forms.ModelForm):
 
 
 class ObservationForm(FormulaireFiltrableMixin, forms.ModelForm):
+    """The areas offered are those the user may tag (`aires_observables`), plus the ones the record already holds."""
+
     class Meta:
         model = Observation
         fields = ["titre", "date", "nature", "aires", "resume", "chiffres_cles"]
@@ -177,8 +188,8 @@ class ObservationForm(FormulaireFiltrableMixin, forms.ModelForm):
             "aires": "Aires concernées ; sans recherche, la liste propose celles de la conférence.",
         }
 
-    def __init__(self, *args, conference, **kwargs):
+    def __init__(self, *args, conference, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["aires"].queryset = AireUrbaine.objects.order_by("code")
+        self.fields["aires"].queryset = aires_observables(user, conference, self.instance).order_by("code")
         suggestions = {str(pk) for pk in conference.aires.values_list("pk", flat=True)} if conference else set()
         self.fields["aires"].widget.suggestions = suggestions or None

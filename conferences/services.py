@@ -6,9 +6,20 @@ from django.db import IntegrityError, transaction
 
 from partenariat.commun.saisie import ErreurMetier, prendre_version
 from partenariat.models import periode_courante
-from partenariat.permissions import exiger, peut_gerer_conference, peut_modifier_conference
+from partenariat.permissions import (
+    exiger,
+    peut_associer_intercommunalite,
+    peut_gerer_conference,
+    peut_modifier_conference,
+    peut_rattacher_aires,
+)
 
 from .models import ConferenceTerritoriale, MembreConference
+
+MESSAGE_AIRES_HORS_PERIMETRE = "Une observation ne peut concerner que des aires couvertes par sa conférence."
+MESSAGE_INTERCOMMUNALITE_HORS_PERIMETRE = (
+    "Une conférence ne peut être associée qu'aux intercommunalités des aires qu'elle couvre."
+)
 
 
 class ErreurConference(ErreurMetier):
@@ -128,6 +139,7 @@ def enregistrer_reunion(reunion, user):
 def enregistrer_association(association, user):
     """Record the association of a conference with an intercommunality's programming document, or its progress."""
     exiger(peut_gerer_conference, user, association.conference)
+    exiger(peut_associer_intercommunalite, user, association, message=MESSAGE_INTERCOMMUNALITE_HORS_PERIMETRE)
     message = "Cette conférence est déjà associée à ce document de cette intercommunalité."
     with transaction.atomic(), _refus_de_la_base(message):
         _historiser(association, user)
@@ -138,6 +150,7 @@ def enregistrer_association(association, user):
 def enregistrer_observation(observation, user, aires):
     """Record an observation or a study shared by a conference, with the areas it concerns."""
     exiger(peut_gerer_conference, user, observation.conference)
+    exiger(peut_rattacher_aires, user, observation, aires, message=MESSAGE_AIRES_HORS_PERIMETRE)
     with transaction.atomic():
         _enregistrer_avec_relations(observation, user, {"aires": aires})
     return observation

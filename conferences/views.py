@@ -316,7 +316,7 @@ class AssociationFormMixin(EnregistrementMixin):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(conference=self.conference, recherches=self.request.GET)
+        kwargs.update(conference=self.conference, user=self.request.user, recherches=self.request.GET)
         return kwargs
 
     def enregistrer(self, form):
@@ -367,7 +367,7 @@ class ObservationFormMixin(EnregistrementMixin):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(conference=self.conference, recherches=self.request.GET)
+        kwargs.update(conference=self.conference, user=self.request.user, recherches=self.request.GET)
         return kwargs
 
     def enregistrer(self, form):

@@ -4,7 +4,9 @@ Model permissions (given to the three groups by `partenariat.roles`) say what a 
 these rules say on which records. Scope is national for superusers and the UESL team; a conference's secretariat
 works only on the conferences it is attached to (`ConferenceTerritoriale.secretariat`):
 - the conference's own fields (name, basins, areas, installation date) stay with national staff;
-- its members, meetings, programming associations and observations are the secretariat's;
+- its members, meetings, programming associations and observations are the secretariat's, within the conference's
+  own territory: an observation concerns only areas the conference covers, an association only intercommunalities
+  with a commune in those areas (national staff tag and associate anywhere);
 - an objective is the secretariat's when it was agreed by one of its conferences (`objectif.conference`) or when
   its area is covered by one of them (`conference.aires`), the way the conference page lists its objectives;
   an achievement follows its objective.
@@ -47,6 +49,68 @@ def peut_gerer_conference(user, conference):
     if a_portee_nationale(user):
         return True
     return conference is not None and conference.pk in ids_conferences_du_secretariat(user)
+
+
+def aires_observables(user, conference, observation=None):
+    """Areas an observation of `conference` may concern: any for national staff, that conference's for its secretariat.
+
+    The conference the observation is attached to, not all of the secretariat's: the observation is shown on that
+    conference's page and on each area's page and PDF, so an area outside it would speak for another conference.
+    The areas `observation` already holds stay allowed (read from the database, not from the unsaved instance), so
+    that editing a record made before this rule neither hides nor silently drops them; only new ones are judged.
+    """
+    from aires_urbaines.models import AireUrbaine
+
+    if a_portee_nationale(user):
+        return AireUrbaine.objects.all()
+    permises = Q(pk__in=[])
+    if conference is not None and peut_gerer_conference(user, conference):
+        permises = Q(pk__in=conference.aires.values("pk"))
+    if observation is not None and observation.pk:
+        permises |= Q(pk__in=AireUrbaine.objects.filter(observations__pk=observation.pk).values("pk"))
+    return AireUrbaine.objects.filter(permises)
+
+
+def peut_rattacher_aires(user, observation, aires):
+    """Every area of `aires` is among `aires_observables` for the observation's conference."""
+    if a_portee_nationale(user):
+        return True
+    ids = {aire.pk for aire in aires}
+    if not ids:
+        return True
+    permises = aires_observables(user, observation.conference, observation).filter(pk__in=ids)
+    return permises.count() == len(ids)
+
+
+def intercommunalites_associables(user, conference, association=None):
+    """Intercommunalities `conference` may be associated with: any for national staff; for its secretariat, those
+    with a commune in the conference's areas (the bodies writing the PLH and SCOT of its territory).
+
+    As for observations, the intercommunality `association` holds in the database stays allowed, so an association
+    recorded before this rule can still be corrected without being moved.
+    """
+    from aires_urbaines.models import Intercommunalite
+    from conferences.models import AssociationProgrammation
+
+    if a_portee_nationale(user):
+        return Intercommunalite.objects.all()
+    permises = Q(pk__in=[])
+    if conference is not None and peut_gerer_conference(user, conference):
+        du_territoire = Intercommunalite.objects.filter(communes__aire_urbaine__conferences=conference)
+        permises = Q(pk__in=du_territoire.values("pk"))
+    if association is not None and association.pk:
+        permises |= Q(pk__in=AssociationProgrammation.objects.filter(pk=association.pk).values("intercommunalite_id"))
+    return Intercommunalite.objects.filter(permises)
+
+
+def peut_associer_intercommunalite(user, association):
+    """The association's intercommunality is among `intercommunalites_associables` for its conference."""
+    if a_portee_nationale(user):
+        return True
+    if association.intercommunalite_id is None:
+        return False
+    associables = intercommunalites_associables(user, association.conference, association)
+    return associables.filter(pk=association.intercommunalite_id).exists()
 
 
 def peut_modifier_objectif(user, objectif):
@@ -138,7 +202,7 @@ class AccesMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return "Vous n'avez pas le droit de modifier cet enregistrement."
 
 
-def exiger(regle, user, objet):
+def exiger(regle, user, objet, *args, message="Vous n'avez pas le droit de modifier cet enregistrement."):
     """For services: the same rule, refused with a PermissionDenied whatever the caller."""
-    if not regle(user, objet):
-        raise PermissionDenied("Vous n'avez pas le droit de modifier cet enregistrement.")
+    if not regle(user, objet, *args):
+        raise PermissionDenied(message)

@@ -1,5 +1,6 @@
 """Every write URL × every role × GET and POST: the status, and the database left untouched by every refusal."""
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -7,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from aires_urbaines.models import Commune, Intercommunalite
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
 from engagements.models import Objectif, Realisation
 from partenariat.permissions import (
@@ -15,19 +17,44 @@ from partenariat.permissions import (
     peut_modifier_conference,
     peut_modifier_objectif,
 )
-from tests.acteurs import (
-    DISPOSITIF_LIBRE,
-    ROLES,
-    construire_monde,
-    donnees_formset,
-    donnees_membre,
-    etat_de_la_base,
-)
+from tests import acteurs, fabriques
+from tests.acteurs import DISPOSITIF_LIBRE, ROLES, donnees_formset, donnees_membre
 
 pytestmark = pytest.mark.django_db
 
 AGENTS = {"secretariat", "uesl", "admin"}  # may record Lyon's activity
 NATIONAUX = {"uesl", "admin"}  # may change Lyon's own fields and create conferences
+CHOIX_INVALIDE = "Sélectionnez un choix valide"
+
+
+def construire_monde():
+    """The shared world, with each intercommunality holding a commune of its area and Paris covered by no one.
+
+    Which intercommunalities a conference may be associated with follows from the communes of its areas.
+    """
+    monde = acteurs.construire_monde()
+    monde.aire_paris = fabriques.aire("001", "Paris", population=12_223_100)
+    monde.epci_marseille = Intercommunalite.objects.get(siren="241300391")
+    for code, nom, aire, epci in (
+        ("69123", "Lyon", monde.aire_lyon, monde.epci_lyon),
+        ("13055", "Marseille", monde.aire_marseille, monde.epci_marseille),
+    ):
+        Commune.objects.create(
+            code_insee=code, nom=nom, departement=code[:2], region="00", aire_urbaine=aire, intercommunalite=epci
+        )
+    return monde
+
+
+def etat_de_la_base():
+    """The shared snapshot, plus what a refused tag or association would change: areas and intercommunalities."""
+    return {
+        **acteurs.etat_de_la_base(),
+        "aires_des_observations": sorted(Observation.aires.through.objects.values_list("observation", "aireurbaine")),
+        "intercommunalites_des_associations": sorted(
+            AssociationProgrammation.objects.values_list("pk", "intercommunalite")
+        ),
+        "historique": (Observation.history.count(), AssociationProgrammation.history.count()),
+    }
 
 
 def fichier_lyon(monde):
@@ -52,6 +79,7 @@ class Cas:
     # Roles that may open the page but whose post is refused by validation (200, form redisplayed).
     refuses_par_le_formulaire: frozenset = frozenset()
     statut_post: int = 302
+    message_refus: str = ""  # shown on the redisplayed form of those roles
 
 
 CAS = [
@@ -148,6 +176,69 @@ CAS = [
         AGENTS,
         lambda m: {"titre": "Besoins 2013", "date": "2013-05-02", "nature": "observation"},
         lambda m: Observation.objects.get(pk=m.observation_lyon.pk).titre == "Besoins 2013",
+    ),
+    # A secretariat tags its observations only with its conference's areas (Paris: nobody's; Marseille: another
+    # conference's), associates it only with the intercommunalities of those areas; national staff anywhere.
+    Cas(
+        "observation_add_hors_perimetre",
+        lambda m: reverse("conferences:observation_add", args=[m.lyon.pk]),
+        NATIONAUX,
+        lambda m: {
+            "titre": "Étude interrégionale",
+            "date": "2014-01-15",
+            "nature": "etude",
+            "aires": [m.aire_lyon.pk, m.aire_paris.pk, m.aire_marseille.pk],
+        },
+        lambda m: (
+            set(Observation.objects.get(titre="Étude interrégionale").aires.all())
+            == {m.aire_lyon, m.aire_paris, m.aire_marseille}
+        ),
+        refuses_par_le_formulaire=frozenset({"secretariat"}),
+        message_refus=CHOIX_INVALIDE,
+    ),
+    Cas(
+        "observation_edit_hors_perimetre",
+        lambda m: reverse("conferences:observation_edit", args=[m.observation_lyon.pk]),
+        NATIONAUX,
+        lambda m: {
+            "titre": "Besoins des entreprises",
+            "date": "2013-05-02",
+            "nature": "observation",
+            "resume": "Enquête.",
+            "aires": [m.aire_lyon.pk, m.aire_paris.pk],
+        },
+        lambda m: set(m.observation_lyon.aires.all()) == {m.aire_lyon, m.aire_paris},
+        refuses_par_le_formulaire=frozenset({"secretariat"}),
+        message_refus=CHOIX_INVALIDE,
+    ),
+    Cas(
+        "association_add_hors_perimetre",
+        lambda m: reverse("conferences:association_add", args=[m.lyon.pk]),
+        NATIONAUX,
+        lambda m: {
+            "intercommunalite": m.epci_marseille.pk,
+            "document": "SCOT",
+            "etat": "sollicitee",
+            "date_sollicitation": "2013-04-02",
+        },
+        lambda m: m.lyon.associations.filter(intercommunalite=m.epci_marseille).exists(),
+        refuses_par_le_formulaire=frozenset({"secretariat"}),
+        message_refus=CHOIX_INVALIDE,
+    ),
+    Cas(
+        "association_edit_hors_perimetre",
+        lambda m: reverse("conferences:association_edit", args=[m.association_lyon.pk]),
+        NATIONAUX,
+        lambda m: {
+            "intercommunalite": m.epci_marseille.pk,
+            "document": "PLH",
+            "etat": "sollicitee",
+            "date_sollicitation": "2013-02-01",
+            "commentaire": "Premier PLH.",
+        },
+        lambda m: AssociationProgrammation.objects.get(pk=m.association_lyon.pk).intercommunalite == m.epci_marseille,
+        refuses_par_le_formulaire=frozenset({"secretariat"}),
+        message_refus=CHOIX_INVALIDE,
     ),
     Cas(
         "objectif_add",
@@ -250,6 +341,7 @@ def test_post(nom, role):
     elif role in cas.refuses_par_le_formulaire:
         assert reponse.status_code == 200
         assert reponse.context["form"].errors or reponse.context.get("rapport")
+        assert cas.message_refus in reponse.content.decode()
         assert etat_de_la_base() == avant
     else:
         verifier_refus(reponse, role, avant)
@@ -349,3 +441,71 @@ def test_liens_de_saisie_selon_le_role():
     assert reverse("engagements:realisation_import") not in liste
     liste = client_de(monde, "secretariat").get(reverse("engagements:objectif_list")).content.decode()
     assert reverse("engagements:objectif_add") in liste
+
+
+def test_les_choix_proposes_suivent_la_regle():
+    """The lists offer only what the user may choose: a secretariat its conference's areas and intercommunalities."""
+    monde = construire_monde()
+    pages = {
+        "aires": (
+            reverse("conferences:observation_add", args=[monde.lyon.pk]),
+            {"secretariat": {monde.aire_lyon}, "uesl": {monde.aire_lyon, monde.aire_marseille, monde.aire_paris}},
+            "Marseille - Aix-en-Provence (003)",
+        ),
+        "intercommunalite": (
+            reverse("conferences:association_add", args=[monde.lyon.pk]),
+            {"secretariat": {monde.epci_lyon}, "uesl": {monde.epci_lyon, monde.epci_marseille}},
+            "SIREN 241300391",
+        ),
+    }
+    for champ, (url, attendus, libelle_marseille) in pages.items():
+        for role, choix in attendus.items():
+            client = client_de(monde, role)
+            assert set(client.get(url).context["form"].fields[champ].queryset) == choix, (champ, role)
+            # Nor does a search bring the others back.
+            contenu = client.get(url, {f"{champ}_recherche": "Marseille"}).content.decode()
+            assert (libelle_marseille in contenu) is (role == "uesl"), (champ, role)
+
+
+def test_une_aire_saisie_avant_la_regle_reste_affichee_et_conservee():
+    """An observation tagged with Paris before the rule: the secretariat sees it, keeps it, cannot add Marseille."""
+    monde = construire_monde()
+    observation = monde.observation_lyon
+    observation.aires.add(monde.aire_paris)
+    client = client_de(monde, "secretariat")
+    url = reverse("conferences:observation_edit", args=[observation.pk])
+    contenu = client.get(url).content.decode()
+    assert re.search(rf'value="{monde.aire_paris.pk}"[^>]*checked', contenu)
+
+    donnees = {"titre": "Besoins 2013", "date": "2013-05-02", "nature": "observation"}
+    avant = etat_de_la_base()
+    refus = client.post(url, {**donnees, "aires": [monde.aire_lyon.pk, monde.aire_paris.pk, monde.aire_marseille.pk]})
+    assert refus.status_code == 200
+    assert CHOIX_INVALIDE in refus.content.decode()
+    assert etat_de_la_base() == avant
+
+    reponse = client.post(url, {**donnees, "aires": [monde.aire_lyon.pk, monde.aire_paris.pk]})
+    assert reponse.status_code == 302
+    observation.refresh_from_db()
+    assert observation.titre == "Besoins 2013"
+    assert set(observation.aires.all()) == {monde.aire_lyon, monde.aire_paris}
+
+
+def test_une_intercommunalite_associee_avant_la_regle_reste_modifiable():
+    """An association with Marseille's intercommunality made before the rule: kept on edit, not swapped for another."""
+    monde = construire_monde()
+    association = monde.association_lyon
+    AssociationProgrammation.objects.filter(pk=association.pk).update(intercommunalite=monde.epci_marseille)
+    autre = Intercommunalite.objects.create(siren="241300417", nom="CA du Pays d'Aix", nature="CA")
+    client = client_de(monde, "secretariat")
+    url = reverse("conferences:association_edit", args=[association.pk])
+    donnees = {"document": "PLH", "etat": "associee", "date_sollicitation": "2013-02-01"}
+    avant = etat_de_la_base()
+    refus = client.post(url, {**donnees, "intercommunalite": autre.pk})
+    assert refus.status_code == 200
+    assert CHOIX_INVALIDE in refus.content.decode()
+    assert etat_de_la_base() == avant
+
+    assert client.post(url, {**donnees, "intercommunalite": monde.epci_marseille.pk}).status_code == 302
+    association.refresh_from_db()
+    assert (association.etat, association.intercommunalite) == ("associee", monde.epci_marseille)

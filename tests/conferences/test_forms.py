@@ -2,7 +2,7 @@
 
 import pytest
 
-from aires_urbaines.models import AireUrbaine, Intercommunalite
+from aires_urbaines.models import AireUrbaine, Commune, Intercommunalite
 from conferences.forms import AssociationForm, ConferenceForm, MembreForm, ObservationForm, ReunionForm
 from tests.acteurs import construire_monde
 
@@ -58,7 +58,7 @@ def association(monde, **valeurs):
         "date_sollicitation": "2013-04-01",
         **valeurs,
     }
-    return AssociationForm(donnees, conference=monde.lyon)
+    return AssociationForm(donnees, conference=monde.lyon, user=monde.utilisateurs["uesl"])
 
 
 def test_association_dates_et_etat_comme_en_base(monde):
@@ -81,6 +81,7 @@ def test_association_dates_et_etat_comme_en_base(monde):
             "date_sollicitation": "2013-02-01",
         },
         conference=monde.lyon,
+        user=monde.utilisateurs["uesl"],
         instance=monde.association_lyon,
     )
     assert form.is_valid(), form.errors
@@ -90,17 +91,18 @@ def test_le_choix_de_l_intercommunalite_propose_celles_de_la_conference_et_cherc
     Intercommunalite.objects.bulk_create(
         Intercommunalite(siren=f"2000000{i:02d}", nom=f"CC numéro {i}", nature="CC") for i in range(60)
     )
-    form = AssociationForm(conference=monde.lyon)
+    uesl = monde.utilisateurs["uesl"]
+    form = AssociationForm(conference=monde.lyon, user=uesl)
     libelles = [case.choice_label for case in form["intercommunalite"]]
     assert libelles == ["CU de Lyon (Communauté urbaine, SIREN 246900245)"]
 
-    form = AssociationForm(conference=monde.lyon, recherches={"intercommunalite_recherche": "241300391"})
+    form = AssociationForm(conference=monde.lyon, user=uesl, recherches={"intercommunalite_recherche": "241300391"})
     assert [case.choice_label for case in form["intercommunalite"]] == [
         "CU Marseille Provence Métropole (Communauté urbaine, SIREN 241300391)"
     ]
-    form = AssociationForm(conference=monde.lyon, recherches={"intercommunalite_recherche": "numero"})
+    form = AssociationForm(conference=monde.lyon, user=uesl, recherches={"intercommunalite_recherche": "numero"})
     assert len(list(form["intercommunalite"])) == 60  # accents ignored
-    form = AssociationForm(conference=monde.lyon, recherches={"intercommunalite_recherche": "cc"})
+    form = AssociationForm(conference=monde.lyon, user=uesl, recherches={"intercommunalite_recherche": "cc"})
     list(form["intercommunalite"])
     assert form.fields["intercommunalite"].widget.nb_masquees == 0
 
@@ -117,5 +119,40 @@ def test_les_aires_cochees_restent_visibles_quelle_que_soit_la_recherche(monde):
 
 
 def test_observation_propose_les_aires_de_la_conference(monde):
-    form = ObservationForm(conference=monde.lyon)
+    form = ObservationForm(conference=monde.lyon, user=monde.utilisateurs["uesl"])
     assert [case.choice_label for case in form["aires"]] == ["Lyon (002)"]
+
+
+def test_un_secretariat_ne_choisit_que_les_aires_de_sa_conference(monde):
+    """A forged id outside the conference's areas is an invalid choice, in French; national staff choose any."""
+    donnees = {"titre": "Étude", "date": "2014-01-15", "nature": "etude", "aires": [monde.aire_marseille.pk]}
+    form = ObservationForm(donnees, conference=monde.lyon, user=monde.utilisateurs["secretariat"])
+    assert list(form.fields["aires"].queryset) == [monde.aire_lyon]
+    assert not form.is_valid()
+    assert form.errors["aires"] == [f"Sélectionnez un choix valide. {monde.aire_marseille.pk} n’en fait pas partie."]
+    assert ObservationForm(donnees, conference=monde.lyon, user=monde.utilisateurs["uesl"]).is_valid()
+
+
+def test_un_secretariat_n_associe_que_les_intercommunalites_des_aires_de_sa_conference(monde):
+    marseille = Intercommunalite.objects.get(siren="241300391")
+    Commune.objects.create(
+        code_insee="69123",
+        nom="Lyon",
+        departement="69",
+        region="82",
+        aire_urbaine=monde.aire_lyon,
+        intercommunalite=monde.epci_lyon,
+    )
+    secretariat = monde.utilisateurs["secretariat"]
+    nouvelle = {"document": "SCOT", "etat": "sollicitee", "date_sollicitation": "2013-04-01"}
+    form = AssociationForm({**nouvelle, "intercommunalite": marseille.pk}, conference=monde.lyon, user=secretariat)
+    assert list(form.fields["intercommunalite"].queryset) == [monde.epci_lyon]
+    assert form.errors["intercommunalite"] == [
+        "Sélectionnez un choix valide. Ce choix ne fait pas partie de ceux disponibles."
+    ]
+    assert AssociationForm(
+        {**nouvelle, "intercommunalite": monde.epci_lyon.pk}, conference=monde.lyon, user=secretariat
+    ).is_valid()
+    assert AssociationForm(
+        {**nouvelle, "intercommunalite": marseille.pk}, conference=monde.lyon, user=monde.utilisateurs["uesl"]
+    ).is_valid()

@@ -5,10 +5,12 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from aires_urbaines.models import Commune, Intercommunalite
 from conferences import services
 from conferences.calendrier import calendrier_reunions, echapper, plier
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
 from partenariat.commun.historique import historique_de
+from tests import fabriques
 from tests.acteurs import construire_monde
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +129,106 @@ def test_observation_et_ses_aires_en_un_seul_enregistrement(monde):
     assert list(observation.aires.all()) == [monde.aire_lyon]
     assert observation.history.count() == 1
     assert observation.history.get().history_type == "+"
+
+
+def test_le_secretariat_ne_rattache_son_observation_qu_aux_aires_de_sa_conference(monde):
+    """Called directly, without the form: Paris (nobody's) and Marseille (another conference's) are refused."""
+    secretariat = monde.utilisateurs["secretariat"]
+    paris = fabriques.aire("001", "Paris")
+    for aires in ([monde.aire_lyon, paris], [monde.aire_marseille]):
+        observation = Observation(conference=monde.lyon, titre="Étude", date=datetime.date(2014, 2, 2))
+        with pytest.raises(PermissionDenied, match="aires couvertes par sa conférence"):
+            services.enregistrer_observation(observation, secretariat, aires)
+    assert not Observation.objects.filter(titre="Étude").exists()
+    assert not Observation.history.filter(titre="Étude").exists()
+
+    existante = Observation.objects.get(pk=monde.observation_lyon.pk)
+    existante.titre = "Besoins modifiés"
+    with pytest.raises(PermissionDenied):
+        services.enregistrer_observation(existante, secretariat, [monde.aire_lyon, monde.aire_marseille])
+    enregistree = Observation.objects.get(pk=existante.pk)
+    assert (enregistree.titre, list(enregistree.aires.all())) == ("Besoins des entreprises", [monde.aire_lyon])
+
+    # National staff tag any area.
+    observation = Observation(conference=monde.lyon, titre="Étude nationale", date=datetime.date(2014, 2, 2))
+    services.enregistrer_observation(observation, monde.utilisateurs["uesl"], [monde.aire_lyon, paris])
+    assert set(observation.aires.all()) == {monde.aire_lyon, paris}
+
+
+def test_une_aire_enregistree_avant_la_regle_est_conservee_mais_aucune_autre_ajoutee(monde):
+    secretariat = monde.utilisateurs["secretariat"]
+    monde.observation_lyon.aires.add(monde.aire_marseille)  # written before the rule
+    paris = fabriques.aire("001", "Paris")
+    observation = Observation.objects.get(pk=monde.observation_lyon.pk)
+    with pytest.raises(PermissionDenied):
+        services.enregistrer_observation(observation, secretariat, [monde.aire_lyon, monde.aire_marseille, paris])
+    assert set(observation.aires.all()) == {monde.aire_lyon, monde.aire_marseille}
+
+    observation.titre = "Besoins 2013"
+    services.enregistrer_observation(observation, secretariat, [monde.aire_lyon, monde.aire_marseille])
+    observation.refresh_from_db()
+    assert observation.titre == "Besoins 2013"
+    assert set(observation.aires.all()) == {monde.aire_lyon, monde.aire_marseille}
+
+
+def test_le_secretariat_n_associe_sa_conference_qu_aux_intercommunalites_de_ses_aires(monde):
+    secretariat = monde.utilisateurs["secretariat"]
+    marseille = Intercommunalite.objects.get(siren="241300391")
+    Commune.objects.create(
+        code_insee="69123",
+        nom="Lyon",
+        departement="69",
+        region="82",
+        aire_urbaine=monde.aire_lyon,
+        intercommunalite=monde.epci_lyon,
+    )
+    Commune.objects.create(
+        code_insee="13055",
+        nom="Marseille",
+        departement="13",
+        region="93",
+        aire_urbaine=monde.aire_marseille,
+        intercommunalite=marseille,
+    )
+
+    def nouvelle(intercommunalite):
+        return AssociationProgrammation(
+            conference=monde.lyon,
+            intercommunalite=intercommunalite,
+            document="SCOT",
+            date_sollicitation=datetime.date(2013, 4, 1),
+        )
+
+    with pytest.raises(PermissionDenied, match="intercommunalités des aires qu'elle couvre"):
+        services.enregistrer_association(nouvelle(marseille), secretariat)
+    assert not AssociationProgrammation.objects.filter(intercommunalite=marseille).exists()
+
+    existante = AssociationProgrammation.objects.get(pk=monde.association_lyon.pk)
+    existante.intercommunalite = marseille
+    with pytest.raises(PermissionDenied):
+        services.enregistrer_association(existante, secretariat)
+    assert AssociationProgrammation.objects.get(pk=existante.pk).intercommunalite == monde.epci_lyon
+
+    assert services.enregistrer_association(nouvelle(monde.epci_lyon), secretariat).pk
+    # National staff associate the conference with any intercommunality.
+    assert services.enregistrer_association(nouvelle(marseille), monde.utilisateurs["uesl"]).pk
+
+
+def test_une_intercommunalite_associee_avant_la_regle_reste_modifiable(monde):
+    """The stored intercommunality counts, not the one on the instance: keeping it is allowed, swapping is not."""
+    secretariat = monde.utilisateurs["secretariat"]
+    marseille = Intercommunalite.objects.get(siren="241300391")
+    AssociationProgrammation.objects.filter(pk=monde.association_lyon.pk).update(intercommunalite=marseille)
+    association = AssociationProgrammation.objects.get(pk=monde.association_lyon.pk)
+    association.etat = "associee"
+    services.enregistrer_association(association, secretariat)
+    assert AssociationProgrammation.objects.get(pk=association.pk).etat == "associee"
+
+    autre = Intercommunalite.objects.create(siren="241300417", nom="CA du Pays d'Aix", nature="CA")
+    association.intercommunalite = autre
+    with pytest.raises(PermissionDenied):
+        services.enregistrer_association(association, secretariat)
+    assert AssociationProgrammation.objects.get(pk=association.pk).intercommunalite == marseille
 
 
 def test_avertissement_si_installation_apres_la_date_limite(monde):

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from aires_urbaines.models import Commune
 from conferences.models import ConferenceTerritoriale, MembreConference, Reunion
 from tests.acteurs import construire_monde, donnees_formset, donnees_membre
 
@@ -183,6 +184,15 @@ def test_reunion_enregistree_puis_corrigee_avec_son_historique(client, monde):
 
 
 def test_association_refusee_garde_le_commentaire(client, monde):
+    # Lyon's secretariat may choose the intercommunalities with a commune in its conference's areas.
+    Commune.objects.create(
+        code_insee="69123",
+        nom="Lyon",
+        departement="69",
+        region="82",
+        aire_urbaine=monde.aire_lyon,
+        intercommunalite=monde.epci_lyon,
+    )
     connecte(client, monde.utilisateurs["secretariat"])
     reponse = client.post(
         reverse("conferences:association_add", args=[monde.lyon.pk]),
