@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
@@ -14,6 +15,7 @@ from engagements.models import date_de_reference
 from partenariat.textes import texte_pour_tableur
 
 FORMATS_EXPORT = ("csv", "xlsx", "ods")
+TAILLES_PAGE = (25, 50, 100)
 
 
 class ExportTableur(TableExport):
@@ -37,6 +39,15 @@ class ExportTableur(TableExport):
         # A formatter runs on each cell when the file is written: no second copy of a large export in memory.
         dataset.add_formatter(None, texte_pour_tableur)
         return dataset
+
+
+class PaginateurPlafonne(Paginator):
+    """Pages of at most the largest offered size: `?per_page=100000` would otherwise load every row at once."""
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        # RequestConfig passes any integer of the URL; below 1 (or beyond the int range of the database) is junk.
+        per_page = TAILLES_PAGE[0] if per_page < 1 else min(per_page, TAILLES_PAGE[-1])
+        super().__init__(object_list, per_page, *args, **kwargs)
 
 
 def lire_date(request, parametre="date"):
@@ -75,7 +86,7 @@ class ListeView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
     """Set `model`/`queryset`, `table_class`, `filterset_class`, `titre` and `export_name`; nothing else is needed."""
 
     template_name = "liste.html"
-    taille_page = 25
+    taille_page = TAILLES_PAGE[0]
     export_class = ExportTableur
     export_formats = FORMATS_EXPORT
     titre = ""
@@ -83,7 +94,7 @@ class ListeView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
 
     def get_table_pagination(self, table):
         # Not `paginate_by`: ListView would then paginate the queryset a second time (one more COUNT).
-        return {"per_page": self.taille_page}
+        return {"per_page": self.taille_page, "paginator_class": PaginateurPlafonne}
 
     def get(self, request, *args, **kwargs):
         # Refused before the list is computed: an unknown format is a wrong address, never a download or a 500.
@@ -103,4 +114,5 @@ class ListeView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
         context["titre"] = self.titre
         context["introduction"] = self.introduction
         context["formats_export"] = self.export_formats
+        context["tailles_page"] = TAILLES_PAGE
         return context
