@@ -4,12 +4,19 @@ import datetime
 
 from django.utils import timezone
 
+from partenariat.commun.textes import remplacer_controles
+
 PRODID = "-//Suivi du protocole-cadre Action Logement//Conférences territoriales//FR"
 
 
 def echapper(texte):
-    """TEXT values: backslash, semicolon, comma and line breaks are escaped (RFC 5545, 3.3.11)."""
-    texte = str(texte).replace("\r\n", "\n").replace("\r", "\n")
+    """TEXT values: backslash, semicolon, comma and line breaks are escaped (RFC 5545, 3.3.11).
+
+    TEXT holds no control character: rows stored before input was checked may, so other tools' line breaks become
+    escaped line breaks, a tab a space, and any other control character is dropped.
+    """
+    texte = str(texte).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    texte = remplacer_controles(texte, remplacement="")
     return texte.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

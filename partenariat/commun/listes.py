@@ -1,13 +1,50 @@
 """The one list view every list page shares: filters in the URL, sortable paginated table, CSV/XLSX/ODS export."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
+from django_tables2.export import ExportMixin, TableExport
 
 from .dates import date_de_reference, lire_date
+from .textes import texte_pour_tableur
 
 FORMATS_EXPORT = ("csv", "xlsx", "ods")
+TAILLES_PAGE = (25, 50, 100)
+
+
+class ExportTableur(TableExport):
+    """Spreadsheet exports only, with every cell inert and writable whatever the database holds.
+
+    The library serves any format tablib knows (JSON, YAML, LaTeX…) and writes text as it is: a name starting with
+    "=" becomes a live formula, and one control character makes openpyxl fail the whole XLSX.
+    """
+
+    FORMATS = {format_: TableExport.FORMATS[format_] for format_ in FORMATS_EXPORT}
+
+    @classmethod
+    def is_valid_format(cls, export_format):
+        # The parent checks against its own FORMATS, not the class's.
+        return export_format in cls.FORMATS
+
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        if dataset.headers:
+            dataset.headers = [texte_pour_tableur(entete) for entete in dataset.headers]
+        # A formatter runs on each cell when the file is written: no second copy of a large export in memory.
+        dataset.add_formatter(None, texte_pour_tableur)
+        return dataset
+
+
+class PaginateurPlafonne(Paginator):
+    """Pages of at most the largest offered size: `?per_page=100000` would otherwise load every row at once."""
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        # RequestConfig passes any integer of the URL; below 1 (or beyond the int range of the database) is junk.
+        per_page = TAILLES_PAGE[0] if per_page < 1 else min(per_page, TAILLES_PAGE[-1])
+        super().__init__(object_list, per_page, *args, **kwargs)
 
 
 class DateDeReferenceMixin:
@@ -34,14 +71,23 @@ class ListeView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
     """Set `model`/`queryset`, `table_class`, `filterset_class`, `titre` and `export_name`; nothing else is needed."""
 
     template_name = "liste.html"
-    taille_page = 25
+    taille_page = TAILLES_PAGE[0]
+    export_class = ExportTableur
     export_formats = FORMATS_EXPORT
     titre = ""
     introduction = ""
 
     def get_table_pagination(self, table):
         # Not `paginate_by`: ListView would then paginate the queryset a second time (one more COUNT).
-        return {"per_page": self.taille_page}
+        return {"per_page": self.taille_page, "paginator_class": PaginateurPlafonne}
+
+    def get(self, request, *args, **kwargs):
+        # Refused before the list is computed: an unknown format is a wrong address, never a download or a 500.
+        export_format = request.GET.get(self.export_trigger_param)
+        if export_format and not self.export_class.is_valid_format(export_format):
+            message = _("Ce format d'export n'est pas proposé : choisissez CSV, XLSX ou ODS.")
+            return render(request, "400.html", {"message": message, "retour": request.path}, status=400)
+        return super().get(request, *args, **kwargs)
 
     def get_table_kwargs(self):
         kwargs = super().get_table_kwargs()
@@ -53,4 +99,5 @@ class ListeView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
         context["titre"] = self.titre
         context["introduction"] = self.introduction
         context["formats_export"] = self.export_formats
+        context["tailles_page"] = TAILLES_PAGE
         return context

@@ -67,3 +67,33 @@ def normaliser_texte(valeur, *, multiligne=False):
             _("Ce texte contient un caractère invisible non autorisé (%(noms)s) : retirez-le.") % {"noms": noms}
         )
     return texte
+
+
+# Characters XML 1.0 cannot hold (so neither XLSX nor ODS), and C1 controls no reader expects: C0 controls except
+# tab, LF and CR (openpyxl's ILLEGAL_CHARACTERS_RE), DEL and C1, lone surrogates, the non-characters U+FFFE/U+FFFF.
+_AUTRES_SAUTS = re.compile("[\x0b\x0c\x85\u2028\u2029]")
+_CONTROLES = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
+DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+
+
+def remplacer_controles(texte, remplacement=" "):
+    """Text already stored, made writable: other tools' line breaks as "\\n", other controls as `remplacement`.
+
+    Tab, LF and CR are kept. Rows written before text was checked on input may hold anything: output must not fail.
+    """
+    return _CONTROLES.sub(remplacement, _AUTRES_SAUTS.sub("\n", texte))
+
+
+def texte_pour_tableur(valeur):
+    """A value as written in a CSV, XLSX or ODS cell: text is inert (apostrophe before a formula) and writable.
+
+    Numbers, dates and None are returned as they are, so spreadsheets keep them as numbers and dates.
+    """
+    if not isinstance(valeur, str):
+        return valeur
+    texte = remplacer_controles(valeur)
+    if texte.startswith(DEBUTS_DE_FORMULE):
+        texte = "'" + texte
+    return texte

@@ -262,3 +262,9 @@ def test_echapper_et_plier():
     plie = plier(ligne)
     assert all(len(morceau.encode()) <= 75 for morceau in plie.split("\r\n"))
     assert plie.replace("\r\n ", "") == ligne
+
+
+def test_echapper_sans_caractere_de_controle():
+    # Rows written before input was checked: other tools' line breaks stay line breaks, other controls go.
+    assert echapper("Lyon\x0bligne\x85\u2028x\u2029y\x0cz") == "Lyon\\nligne\\n\\nx\\ny\\nz"
+    assert echapper("a\x00b\x01c\x1bd\x7fe\x9ff\tg") == "abcdef g"
