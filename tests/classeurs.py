@@ -73,11 +73,12 @@ def _rangee(valeurs, numero, chaines):
     return (f'<row r="{numero}">' if numero else "<row>") + "".join(cellules) + "</row>"
 
 
-def classeur(entetes, lignes, *, repeter=1, numeroter=True):
+def classeur(entetes, lignes, *, repeter=1, numeroter=True, dimension=True):
     """Bytes of an .xlsx whose one sheet holds `entetes`, then `lignes` `repeter` times; a None line is left blank.
 
     `numeroter` writes row and cell references as spreadsheets do (a blank line is then a gap in the numbers);
     without them the repeated rows are identical bytes, which is how a few megabytes hold millions of rows.
+    Without `dimension` the sheet does not declare its size, as some generators write it.
     """
     chaines = _Chaines()
     sortie = io.BytesIO()
@@ -88,7 +89,8 @@ def classeur(entetes, lignes, *, repeter=1, numeroter=True):
         archive.writestr("xl/_rels/workbook.xml.rels", RELATIONS_CLASSEUR)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as feuille:
             coin = f"{COLONNES[len(entetes) - 1]}{1 + repeter * len(lignes)}"
-            feuille.write((DEBUT_FEUILLE.format(coin) + _rangee(entetes, 1 if numeroter else 0, chaines)).encode())
+            debut = DEBUT_FEUILLE.format(coin) if dimension else DEBUT_FEUILLE.replace('<dimension ref="A1:{}"/>', "")
+            feuille.write((debut + _rangee(entetes, 1 if numeroter else 0, chaines)).encode())
             if numeroter:
                 rangees = (
                     _rangee(ligne, 2 + rang * len(lignes) + position, chaines)
