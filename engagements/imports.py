@@ -6,16 +6,21 @@ The checked lines are held in the session until the user confirms the preview (s
 
 import csv
 import datetime
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 
-import tablib
+import openpyxl
 from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aires_urbaines.models import AireUrbaine
 from partenariat.commun.historique import normaliser
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
 from partenariat.permissions import objectifs_modifiables
+from partenariat.textes import TexteRefuse, normaliser_texte
 
 from .models import Dispositif, Objectif, Realisation, Unite
 
@@ -36,7 +41,24 @@ OBLIGATOIRES = {
     "date": "Date réalisation",
     "quantite": "Quantité réalisée",
 }
+# How a line's report names a cell whose text is refused.
+NOMS_CELLULES = {
+    "aire": gettext_lazy("code aire"),
+    "dispositif": gettext_lazy("dispositif"),
+    "annee": gettext_lazy("année"),
+    "date": gettext_lazy("date de réalisation"),
+    "quantite": gettext_lazy("quantité réalisée"),
+    "unite": gettext_lazy("unité"),
+    "commentaire": gettext_lazy("commentaire"),
+}
 LIGNES_MAX = 10_000
+# Blank rows count too, so that a sheet of empty rows declared a million lines long is not walked through.
+RANGEES_MAX = 10 * LIGNES_MAX
+# A workbook's parts once inflated: a 10,000-line export takes about 3 MB; the compressed size says nothing.
+TAILLE_DECOMPRESSEE_MAX = 20 * 1024 * 1024
+RATIO_COMPRESSION_MAX = 1_000
+# Cells read per row of a workbook: the objectives export has nine columns.
+COLONNES_MAX = 50
 # The widest integer column of the production database (PostgreSQL `integer`), whatever the database in use.
 QUANTITE_MAX = 2_147_483_647
 ERREURS_AFFICHEES = 200
@@ -71,7 +93,19 @@ class Analyse:
 
 
 class FichierIllisible(Exception):
-    pass
+    """The file cannot be read as a table; the message says why, in French."""
+
+
+class FichierRefuse(Exception):
+    """The file is readable but refused before its lines are checked (too large); the message is the whole report."""
+
+
+@dataclass
+class Tableau:
+    """The headings, then the non-empty rows with their line number in the file (headings are line 1)."""
+
+    entetes: list
+    lignes: list
 
 
 def _texte(valeur):
@@ -82,34 +116,126 @@ def _texte(valeur):
     return str(valeur).strip()
 
 
+def _trop_de_lignes():
+    return FichierRefuse(
+        _("Le fichier compte plus de %(nombre)s lignes : découpez-le en plusieurs imports.")
+        % {"nombre": f"{LIGNES_MAX:,}".replace(",", "\u202f")}
+    )
+
+
+def _lignes_bornees(rangees):
+    """Headings and non-empty rows of an iterator of rows, stopping as soon as a limit is passed.
+
+    The iterator is consumed lazily: a file of a million rows costs no more than its first 10,000 non-empty ones.
+    """
+    entetes, lignes = None, []
+    for numero, rangee in enumerate(rangees, start=1):
+        if numero > RANGEES_MAX:
+            raise _trop_de_lignes()
+        if entetes is None:
+            entetes = _sans_cellules_vides_finales(rangee)
+            continue
+        if _vide(rangee):
+            continue
+        cellules = _sans_cellules_vides_finales(rangee)
+        if len(cellules) > len(entetes):
+            raise FichierIllisible(
+                _("la ligne %(numero)s compte plus de cellules que la ligne des titres") % {"numero": numero}
+            )
+        if len(lignes) == LIGNES_MAX:
+            raise _trop_de_lignes()
+        lignes.append((numero, cellules))
+    return Tableau(entetes or [], lignes)
+
+
+def _vide(rangee):
+    # Counting in C first: a sheet may hold a hundred thousand blank rows, each COLONNES_MAX wide.
+    if rangee.count(None) + rangee.count("") == len(rangee):
+        return True
+    return not any(_texte(cellule) for cellule in rangee)
+
+
+def _sans_cellules_vides_finales(rangee):
+    cellules = list(rangee)
+    while cellules and not _texte(cellules[-1]):
+        cellules.pop()
+    return cellules
+
+
 def lire_tableau(nom, contenu):
-    """Bytes of a .csv (UTF-8 with or without BOM, or Latin-1; `,` or `;`) or .xlsx file → tablib Dataset."""
+    """Bytes of a .csv (UTF-8 with or without BOM, else Windows-1252/Latin-1; `,` or `;`) or .xlsx file → Tableau.
+
+    The work is bounded before any parsing: the inflated size of a workbook is read from its zip directory, and
+    reading stops past LIGNES_MAX non-empty rows. Raises FichierIllisible or FichierRefuse.
+    """
     if nom.lower().endswith(".xlsx"):
-        try:
-            return tablib.Dataset().load(contenu, format="xlsx")
-        except Exception as erreur:  # openpyxl raises many kinds of errors on a damaged workbook
-            raise FichierIllisible("classeur Excel endommagé ou d'un autre format") from erreur
+        return _lire_classeur(contenu)
+    return _lire_csv(contenu)
+
+
+def _verifier_archive(contenu):
+    """Refuse a workbook whose members would inflate past TAILLE_DECOMPRESSEE_MAX, before anything is inflated."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
+            membres = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as erreur:
+        raise FichierIllisible(_("ce n'est pas un classeur Excel .xlsx valide")) from erreur
+    for membre in membres:
+        if membre.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise FichierIllisible(_("classeur Excel compressé d'une façon que le tableur n'emploie pas"))
+        # Deflate cannot exceed about 1,030 to 1: past that the directory lies or the member is built to explode.
+        if membre.file_size > RATIO_COMPRESSION_MAX * max(membre.compress_size, 1):
+            raise FichierIllisible(_("classeur Excel anormalement compressé"))
+    if sum(membre.file_size for membre in membres) > TAILLE_DECOMPRESSEE_MAX:
+        raise FichierRefuse(
+            _("Le classeur décompressé dépasse %(taille)s Mo : découpez-le en plusieurs imports.")
+            % {"taille": TAILLE_DECOMPRESSEE_MAX // (1024 * 1024)}
+        )
+
+
+def _lire_classeur(contenu):
+    _verifier_archive(contenu)
+    try:
+        classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
+    except Exception as erreur:  # openpyxl raises many kinds of errors on a damaged workbook
+        raise FichierIllisible(_("classeur Excel endommagé ou d'un autre format")) from erreur
+    try:
+        feuille = classeur.active
+        # The widths come from the sheet's own declaration, which may lie: bound them so that a row stays small.
+        feuille.reset_dimensions()
+        return _lignes_bornees(feuille.iter_rows(max_col=COLONNES_MAX, values_only=True))
+    except (FichierIllisible, FichierRefuse):
+        raise
+    except Exception as erreur:  # a damaged sheet fails only once its rows are read
+        raise FichierIllisible(_("classeur Excel endommagé ou d'un autre format")) from erreur
+    finally:
+        classeur.close()
+
+
+def _lire_csv(contenu):
     try:
         texte = contenu.decode("utf-8-sig")
     except UnicodeDecodeError:
-        texte = contenu.decode("latin-1")
+        # Spreadsheets on Windows write Windows-1252; its five unassigned bytes fall back to Latin-1.
+        try:
+            texte = contenu.decode("cp1252")
+        except UnicodeDecodeError:
+            texte = contenu.decode("latin-1")
     premiere_ligne = texte.split("\n", 1)[0]
     separateur = ";" if premiere_ligne.count(";") > premiere_ligne.count(",") else ","
     try:
-        return tablib.Dataset().load(texte, format="csv", delimiter=separateur)
-    except Exception as erreur:  # tablib and the csv module raise many kinds of errors on a damaged file
+        return _lignes_bornees(csv.reader(io.StringIO(texte, newline=""), delimiter=separateur))
+    except csv.Error as erreur:
         raise FichierIllisible(_raison_csv(erreur)) from erreur
 
 
 def _raison_csv(erreur):
     """Why the CSV reader refused a file, in French: its own messages are English and technical."""
-    if isinstance(erreur, tablib.InvalidDimensions):
-        return "une ligne compte plus de cellules que la ligne des titres"
-    if isinstance(erreur, csv.Error) and "NUL" in str(erreur):
-        return "il contient un caractère nul, ce n'est pas un fichier texte"
-    if isinstance(erreur, csv.Error) and "field limit" in str(erreur):
-        return "une cellule dépasse la longueur permise"
-    return "contenu CSV invalide"
+    if "NUL" in str(erreur):
+        return _("il contient un caractère nul, ce n'est pas un fichier texte")
+    if "field limit" in str(erreur):
+        return _("une cellule dépasse la longueur permise")
+    return _("contenu CSV invalide")
 
 
 def _reperer_colonnes(entetes):
@@ -172,10 +298,19 @@ def analyser_fichier(nom, contenu, user):
         tableau = lire_tableau(nom, contenu)
     except FichierIllisible as erreur:
         return Analyse([], [f"Le fichier n'a pas pu être lu ({erreur}) : vérifiez qu'il s'agit d'un CSV ou d'un XLSX."])
-    positions = _reperer_colonnes(tableau.headers)
+    except FichierRefuse as erreur:
+        return Analyse([], [str(erreur)])
+    entetes = []
+    for index, entete in enumerate(tableau.entetes, start=1):
+        try:
+            entetes.append(normaliser_texte(entete) if isinstance(entete, str) else entete)
+        except TexteRefuse as erreur:
+            raison = _("Ligne 1 : titre de la colonne %(index)s : %(raison)s") % {"index": index, "raison": erreur}
+            return Analyse([], [raison])
+    positions = _reperer_colonnes(entetes)
     manquantes = [libelle for cle, libelle in OBLIGATOIRES.items() if cle not in positions]
     if manquantes:
-        lues = ", ".join(f"« {_texte(e)} »" for e in tableau.headers or []) or "aucune"
+        lues = ", ".join(f"« {_texte(e)} »" for e in entetes) or "aucune"
         return Analyse(
             [],
             [
@@ -184,21 +319,12 @@ def analyser_fichier(nom, contenu, user):
                 + f" (colonnes lues : {lues})."
             ],
         )
-    lignes_brutes = [
-        (numero, ligne)
-        for numero, ligne in enumerate(tableau, start=2)  # line 1 holds the headings
-        if any(_texte(cellule) for cellule in ligne)
-    ]
-    if not lignes_brutes:
+    if not tableau.lignes:
         return Analyse([], ["Le fichier ne contient aucune ligne de réalisation."])
-    if len(lignes_brutes) > LIGNES_MAX:
-        return Analyse([], [f"Le fichier compte plus de {LIGNES_MAX} lignes : découpez-le en plusieurs imports."])
+    # Text is normalised before anything else reads it: no NUL reaches a query, the session or the database.
+    nettoyees = [(numero, *_nettoyer(ligne, positions)) for numero, ligne in tableau.lignes]
 
-    def cellule(ligne, cle):
-        index = positions.get(cle)
-        return ligne[index] if index is not None and index < len(ligne) else None
-
-    codes = {_code_aire(cellule(ligne, "aire")) for _, ligne in lignes_brutes}
+    codes = {_code_aire(valeurs.get("aire")) for _, valeurs, refusees in nettoyees if "aire" not in refusees}
     objectifs = {}
     for objectif in Objectif.objects.filter(aire__code__in=codes).select_related("aire"):
         objectifs.setdefault((objectif.aire.code, objectif.dispositif, objectif.annee), []).append(objectif)
@@ -206,44 +332,52 @@ def analyser_fichier(nom, contenu, user):
     permis = set(objectifs_modifiables(user).filter(aire__code__in=codes).values_list("pk", flat=True))
 
     lignes, erreurs = [], []
-    for numero, ligne in lignes_brutes:
-        probleme = []
-        code = _code_aire(cellule(ligne, "aire"))
-        if not code:
-            probleme.append("le code de l'aire urbaine est vide")
-        elif code not in aires_connues:
-            probleme.append(f"aire urbaine « {code} » inconnue")
-        brut_dispositif = _texte(cellule(ligne, "dispositif"))
-        dispositif = DISPOSITIFS.get(normaliser(brut_dispositif))
-        if dispositif is None:
-            probleme.append(f"dispositif « {brut_dispositif} » inconnu")
-        annee = _lire_entier(cellule(ligne, "annee"))
-        if annee is None or not ANNEE_DEBUT <= annee <= ANNEE_FIN:
-            probleme.append(
-                f"année « {_texte(cellule(ligne, 'annee'))} » hors de la période du protocole "
-                f"({ANNEE_DEBUT} à {ANNEE_FIN})"
-            )
-        brut_unite = _texte(cellule(ligne, "unite"))
-        unite = UNITES.get(normaliser(brut_unite)) if brut_unite else None
-        if brut_unite and unite is None:
-            probleme.append(f"unité « {brut_unite} » inconnue")
-        date = _lire_date(cellule(ligne, "date"))
-        if date is None and not _texte(cellule(ligne, "date")):
-            probleme.append("date de réalisation manquante")
-        elif date is None:
-            probleme.append(f"date « {_texte(cellule(ligne, 'date'))} » illisible (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
-        elif date < DATE_SIGNATURE:
-            probleme.append(f"date {date:%d/%m/%Y} antérieure à la signature du protocole (27/06/2012)")
-        quantite = _lire_entier(cellule(ligne, "quantite"))
-        if quantite is None and not _texte(cellule(ligne, "quantite")):
-            probleme.append("quantité réalisée manquante")
-        elif quantite is None:
-            probleme.append(f"quantité « {_texte(cellule(ligne, 'quantite'))} » : un nombre entier est attendu")
-        elif abs(quantite) > QUANTITE_MAX:
-            maximum = f"{QUANTITE_MAX:,}".replace(",", "\u202f")
-            probleme.append(f"quantité « {_texte(cellule(ligne, 'quantite'))} » hors limites (de 0 à {maximum})")
-        elif quantite < 0:
-            probleme.append(f"quantité {quantite} négative")
+    for numero, valeurs, refusees in nettoyees:
+        # A refused cell is reported alone: its other checks would quote the invisible character back.
+        probleme = list(refusees.values())
+        code = dispositif = annee = unite = date = quantite = None
+        if "aire" not in refusees:
+            code = _code_aire(valeurs.get("aire"))
+            if not code:
+                probleme.append("le code de l'aire urbaine est vide")
+            elif code not in aires_connues:
+                probleme.append(f"aire urbaine « {code} » inconnue")
+        if "dispositif" not in refusees:
+            brut_dispositif = _texte(valeurs.get("dispositif"))
+            dispositif = DISPOSITIFS.get(normaliser(brut_dispositif))
+            if dispositif is None:
+                probleme.append(f"dispositif « {brut_dispositif} » inconnu")
+        if "annee" not in refusees:
+            annee = _lire_entier(valeurs.get("annee"))
+            if annee is None or not ANNEE_DEBUT <= annee <= ANNEE_FIN:
+                probleme.append(
+                    f"année « {_texte(valeurs.get('annee'))} » hors de la période du protocole "
+                    f"({ANNEE_DEBUT} à {ANNEE_FIN})"
+                )
+        if "unite" not in refusees:
+            brut_unite = _texte(valeurs.get("unite"))
+            unite = UNITES.get(normaliser(brut_unite)) if brut_unite else None
+            if brut_unite and unite is None:
+                probleme.append(f"unité « {brut_unite} » inconnue")
+        if "date" not in refusees:
+            date = _lire_date(valeurs.get("date"))
+            if date is None and not _texte(valeurs.get("date")):
+                probleme.append("date de réalisation manquante")
+            elif date is None:
+                probleme.append(f"date « {_texte(valeurs.get('date'))} » illisible (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
+            elif date < DATE_SIGNATURE:
+                probleme.append(f"date {date:%d/%m/%Y} antérieure à la signature du protocole (27/06/2012)")
+        if "quantite" not in refusees:
+            quantite = _lire_entier(valeurs.get("quantite"))
+            if quantite is None and not _texte(valeurs.get("quantite")):
+                probleme.append("quantité réalisée manquante")
+            elif quantite is None:
+                probleme.append(f"quantité « {_texte(valeurs.get('quantite'))} » : un nombre entier est attendu")
+            elif abs(quantite) > QUANTITE_MAX:
+                maximum = f"{QUANTITE_MAX:,}".replace(",", "\u202f")
+                probleme.append(f"quantité « {_texte(valeurs.get('quantite'))} » hors limites (de 0 à {maximum})")
+            elif quantite < 0:
+                probleme.append(f"quantité {quantite} négative")
 
         objectif = None
         if not probleme:
@@ -267,11 +401,26 @@ def analyser_fichier(nom, contenu, user):
         if probleme:
             erreurs.append(f"Ligne {numero} : " + " ; ".join(probleme) + ".")
         else:
-            lignes.append(LigneImport(numero, objectif, date, quantite, _texte(cellule(ligne, "commentaire"))))
+            lignes.append(LigneImport(numero, objectif, date, quantite, _texte(valeurs.get("commentaire"))))
     if len(erreurs) > ERREURS_AFFICHEES:
         reste = len(erreurs) - ERREURS_AFFICHEES
         erreurs = erreurs[:ERREURS_AFFICHEES] + [f"… et {reste} autre{'s' if reste > 1 else ''} ligne(s) en erreur."]
     return Analyse(lignes, erreurs)
+
+
+def _nettoyer(ligne, positions):
+    """The cells of one line by column, text normalised; a cell whose text is refused is named with the reason."""
+    valeurs, refusees = {}, {}
+    for cle, index in positions.items():
+        valeur = ligne[index] if index < len(ligne) else None
+        if isinstance(valeur, str):
+            try:
+                valeur = normaliser_texte(valeur, multiligne=cle == "commentaire")
+            except TexteRefuse as erreur:
+                refusees[cle] = f"{NOMS_CELLULES[cle]} : {str(erreur).rstrip('.')}"
+                continue
+        valeurs[cle] = valeur
+    return valeurs, refusees
 
 
 def _code_aire(valeur):

@@ -22,6 +22,7 @@ from engagements.models import Dispositif, Objectif, Realisation, Unite
 from engagements.services import motif_import
 from engagements.views import CLE_IMPORTS
 from partenariat.models import DATE_SIGNATURE
+from partenariat.textes import normaliser_texte
 from tests import fabriques
 from tests.acteurs import construire_monde
 
@@ -93,6 +94,7 @@ OBLIGATOIRES = ("aire", "dispositif", "annee", "date", "quantite")
 EXTRAS = ("Aire urbaine", "Cible", "Taux (%)", "Statut")
 LATIN1 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:'\"!?()-éèàçôÉ"
 ENTETE = "Code aire,Dispositif,Année,Unité,Date réalisation,Quantité réalisée,Commentaire\n"
+SAUTS = ["\n", "\r", "\t", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"]
 
 
 @pytest.fixture
@@ -216,7 +218,9 @@ def ligne_valide(draw, objectifs=OBJECTIFS, alphabet=None):
     date = draw(st.dates(DATE_SIGNATURE, datetime.date(2015, 12, 31)))
     quantite = draw(st.integers(0, QUANTITE_MAX))
     if alphabet is None:
-        commentaire = draw(st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=40))
+        # Line breaks of other tools are unified on import; every other control character is refused.
+        lisibles = st.characters(exclude_categories=("Cs", "Cc"), exclude_characters="\u2028\u2029")
+        commentaire = draw(st.text(lisibles | st.sampled_from(SAUTS), max_size=40))
     else:
         commentaire = draw(st.text(alphabet, max_size=40))
     unite_ecrite = str(draw(st.sampled_from([unite, Unite(unite).label])))
@@ -236,7 +240,8 @@ def ligne_valide(draw, objectifs=OBJECTIFS, alphabet=None):
     # French thousands separators; the narrow no-break space has no Latin-1 code.
     separateurs = [" ", "\u00a0"] if alphabet else [" ", "\u00a0", "\u202f"]
     cellules["quantite"] = cellules["quantite"].replace(",", draw(st.sampled_from(separateurs)))
-    return cellules, ((code, dispositif, annee, unite), date, quantite, commentaire.strip())
+    attendu = normaliser_texte(commentaire, multiligne=True).strip()
+    return cellules, ((code, dispositif, annee, unite), date, quantite, attendu)
 
 
 @st.composite
