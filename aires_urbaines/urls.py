@@ -1,5 +1,7 @@
 from django.urls import path
 
+from partenariat import convertisseurs  # noqa: F401 (registers <id:…> and <code_aire:…>)
+
 from . import views
 
 app_name = "aires_urbaines"
@@ -7,5 +9,5 @@ app_name = "aires_urbaines"
 urlpatterns = [
     path("", views.AireUrbaineListView.as_view(), name="aire_list"),
     path("carte/", views.CarteView.as_view(), name="carte"),
-    path("<str:code>/", views.AireUrbaineDetailView.as_view(), name="aire_detail"),
+    path("<code_aire:code>/", views.AireUrbaineDetailView.as_view(), name="aire_detail"),
 ]

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from partenariat import convertisseurs  # noqa: F401 (registers <id:…> and <code_aire:…>)
+
 from . import views
 
 app_name = "engagements"
@@ -9,9 +11,9 @@ urlpatterns = [
     path("ajouter/", views.ObjectifCreateView.as_view(), name="objectif_add"),
     path("importer/", views.ImportRealisationsView.as_view(), name="realisation_import"),
     path("importer/<uuid:jeton>/", views.ConfirmationImportView.as_view(), name="realisation_import_confirm"),
-    path("<int:pk>/", views.ObjectifDetailView.as_view(), name="objectif_detail"),
-    path("<int:pk>/modifier/", views.ObjectifUpdateView.as_view(), name="objectif_edit"),
-    path("<int:pk>/realisations/ajouter/", views.RealisationCreateView.as_view(), name="realisation_add"),
-    path("realisations/<int:pk>/", views.RealisationDetailView.as_view(), name="realisation_detail"),
-    path("realisations/<int:pk>/modifier/", views.RealisationUpdateView.as_view(), name="realisation_edit"),
+    path("<id:pk>/", views.ObjectifDetailView.as_view(), name="objectif_detail"),
+    path("<id:pk>/modifier/", views.ObjectifUpdateView.as_view(), name="objectif_edit"),
+    path("<id:pk>/realisations/ajouter/", views.RealisationCreateView.as_view(), name="realisation_add"),
+    path("realisations/<id:pk>/", views.RealisationDetailView.as_view(), name="realisation_detail"),
+    path("realisations/<id:pk>/modifier/", views.RealisationUpdateView.as_view(), name="realisation_edit"),
 ]
