@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
+from partenariat.commun.saisie import Formulaire
+
 from .models import AireUrbaine, Commune, PhaseDeploiement, Tension
 
 REGIONS_2012 = [
@@ -63,6 +65,7 @@ class AireUrbaineFilter(django_filters.FilterSet):
 
     class Meta:
         model = AireUrbaine
+        form = Formulaire
         fields = ["q", "categorie", "tension", "phase", "region", "departement", "avec_conference"]
 
     def filtrer_texte(self, queryset, name, value):

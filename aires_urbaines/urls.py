@@ -7,5 +7,5 @@ app_name = "aires_urbaines"
 urlpatterns = [
     path("", views.AireUrbaineListView.as_view(), name="aire_list"),
     path("carte/", views.CarteView.as_view(), name="carte"),
-    path("<str:code>/", views.AireUrbaineDetailView.as_view(), name="aire_detail"),
+    path("<code_aire:code>/", views.AireUrbaineDetailView.as_view(), name="aire_detail"),
 ]

@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 
+from partenariat.commun.saisie import Formulaire
+
 from .models import ConferenceTerritoriale, EtatInstallation
 
 
@@ -12,6 +14,7 @@ class ConferenceFilter(django_filters.FilterSet):
 
     class Meta:
         model = ConferenceTerritoriale
+        form = Formulaire
         fields = ["q", "etat_installation"]
 
     def filtrer_texte(self, queryset, name, value):

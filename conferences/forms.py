@@ -8,6 +8,7 @@ from partenariat.commun.saisie import (
     BoutonsRadioFiltres,
     CasesFiltrees,
     FormulaireFiltrableMixin,
+    FormulaireSaisie,
     SaisieDate,
     VersionMixin,
 )
@@ -19,7 +20,7 @@ from .models import AssociationProgrammation, ConferenceTerritoriale, MembreConf
 MESSAGE_AVANT_SIGNATURE = "Une conférence ne peut pas être installée avant la signature du protocole (27 juin 2012)."
 
 
-class ConferenceForm(VersionMixin, FormulaireFiltrableMixin, forms.ModelForm):
+class ConferenceForm(VersionMixin, FormulaireFiltrableMixin, FormulaireSaisie):
     """Name, perimeter and installation date; members are edited beside it (`MembreFormSet`)."""
 
     class Meta:
@@ -49,7 +50,7 @@ class ConferenceForm(VersionMixin, FormulaireFiltrableMixin, forms.ModelForm):
         return date
 
 
-class MembreForm(forms.ModelForm):
+class MembreForm(FormulaireSaisie):
     class Meta:
         model = MembreConference
         fields = ["nom", "college", "organisation", "fonction"]
@@ -68,7 +69,7 @@ MembreFormSet = forms.inlineformset_factory(
 )
 
 
-class MembresForm(VersionMixin, forms.ModelForm):
+class MembresForm(VersionMixin, FormulaireSaisie):
     """The conference's version alone: the members page changes the conference as a whole."""
 
     class Meta:
@@ -76,7 +77,7 @@ class MembresForm(VersionMixin, forms.ModelForm):
         fields = []
 
 
-class ReunionForm(forms.ModelForm):
+class ReunionForm(FormulaireSaisie):
     class Meta:
         model = Reunion
         fields = ["date", "lieu", "ordre_du_jour", "compte_rendu", "nb_participants", "participants"]
@@ -100,7 +101,7 @@ class IntercommunaliteChoiceField(forms.ModelChoiceField):
         return f"{obj.nom} ({obj.get_nature_display()}, SIREN {obj.siren})"
 
 
-class AssociationForm(FormulaireFiltrableMixin, forms.ModelForm):
+class AssociationForm(FormulaireFiltrableMixin, FormulaireSaisie):
     """Without a search, the chooser offers the intercommunalities of the conference's areas (2,581 in all).
 
     Its choices are those the user may associate (`intercommunalites_associables`): a posted id outside them is
@@ -172,7 +173,7 @@ class AssociationForm(FormulaireFiltrableMixin, forms.ModelForm):
         return donnees
 
 
-class ObservationForm(FormulaireFiltrableMixin, forms.ModelForm):
+class ObservationForm(FormulaireFiltrableMixin, FormulaireSaisie):
     """The areas offered are those the user may tag (`aires_observables`), plus the ones the record already holds."""
 
     class Meta:

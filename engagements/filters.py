@@ -1,6 +1,7 @@
 import django_filters
 
 from aires_urbaines.models import AireUrbaine, PhaseDeploiement
+from partenariat.commun.saisie import Formulaire
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN
 
 from .models import Dispositif, Objectif, Statut
@@ -30,6 +31,7 @@ class ObjectifFilter(django_filters.FilterSet):
 
     class Meta:
         model = Objectif
+        form = Formulaire
         fields = ["aire", "dispositif", "annee", "phase", "conference", "statut"]
 
     def filtrer_aire(self, queryset, name, value):

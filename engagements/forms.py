@@ -3,7 +3,7 @@
 from django import forms
 
 from aires_urbaines.models import AireUrbaine
-from partenariat.commun.saisie import SaisieDate, VersionMixin
+from partenariat.commun.saisie import Formulaire, FormulaireSaisie, SaisieDate, VersionMixin
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
 from partenariat.permissions import aires_modifiables, conferences_modifiables, peut_modifier_objectif
 
@@ -19,7 +19,7 @@ class AireChoiceField(forms.ModelChoiceField):
         return f"{obj.code} — {obj.nom}"
 
 
-class ObjectifForm(VersionMixin, forms.ModelForm):
+class ObjectifForm(VersionMixin, FormulaireSaisie):
     """The area and conference lists hold only what the user may work on (a secretariat: its conferences)."""
 
     aire = AireChoiceField(
@@ -77,7 +77,7 @@ class ObjectifForm(VersionMixin, forms.ModelForm):
         """Constraints are checked in clean() with their message; skip Django's second, generic pass."""
 
 
-class RealisationForm(forms.ModelForm):
+class RealisationForm(FormulaireSaisie):
     class Meta:
         model = Realisation
         fields = ["date", "quantite", "commentaire"]
@@ -96,7 +96,7 @@ class RealisationForm(forms.ModelForm):
         return date
 
 
-class ImportRealisationsForm(forms.Form):
+class ImportRealisationsForm(Formulaire):
     fichier = forms.FileField(
         label="Fichier des réalisations (CSV ou XLSX)",
         help_text=(

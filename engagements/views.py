@@ -9,6 +9,7 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 
 from aires_urbaines.models import AireUrbaine
 from conferences.models import ConferenceTerritoriale
+from partenariat.commun.convertisseurs import lire_code_aire, lire_identifiant
 from partenariat.commun.historique import historique_de
 from partenariat.commun.listes import DateDeReferenceMixin, ListeView
 from partenariat.commun.saisie import EnregistrementMixin, ErreurMetier
@@ -136,11 +137,12 @@ class ObjectifCreateView(AccesMixin, ObjectifFormMixin, CreateView):
 
     def get_initial(self):
         initial = super().get_initial()
-        conference = ConferenceTerritoriale.objects.filter(pk=_entier(self.request.GET.get("conference"))).first()
+        identifiant = lire_identifiant(self.request.GET.get("conference"))
+        conference = ConferenceTerritoriale.objects.filter(pk=identifiant).first()
         if conference:
             initial["conference"] = conference
             initial["aire"] = conference.aires.order_by("code").first()
-        aire = AireUrbaine.objects.filter(code=self.request.GET.get("aire", "")).first()
+        aire = AireUrbaine.objects.filter(code=lire_code_aire(self.request.GET.get("aire"))).first()
         if aire:
             initial["aire"] = aire
         initial.setdefault("date_accord", timezone.localdate())
@@ -151,13 +153,6 @@ class ObjectifCreateView(AccesMixin, ObjectifFormMixin, CreateView):
 
     def enregistrer(self, form):
         return services.convenir_objectif(form.instance, self.request.user)
-
-
-def _entier(valeur):
-    try:
-        return int(valeur)
-    except (TypeError, ValueError):
-        return None
 
 
 class ObjectifUpdateView(AccesMixin, ObjetEditeMixin, ObjectifFormMixin, UpdateView):

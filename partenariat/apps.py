@@ -10,7 +10,6 @@ class PartenariatConfig(AppConfig):
 
     def ready(self):
         memoriser_signatures_tables2()
-        refuser_identifiants_hors_limites()
 
 
 def memoriser_signatures_tables2():
@@ -37,39 +36,3 @@ def memoriser_signatures_tables2():
 
     signature.memorisee = True
     utils.signature = signature
-
-
-def refuser_identifiants_hors_limites():
-    """A chooser posted with an id beyond 64 bits made SQLite raise OverflowError (a 500): it is an invalid choice.
-
-    Django's model choice fields catch ValueError and TypeError around their lookups, not OverflowError; the
-    same French « choix valide » message is given instead.
-    """
-    from django import forms
-    from django.core.exceptions import ValidationError
-
-    if getattr(forms.ModelChoiceField.to_python, "protege", False):
-        return
-    to_python, check_values = forms.ModelChoiceField.to_python, forms.ModelMultipleChoiceField._check_values
-
-    def to_python_protege(self, value):
-        try:
-            return to_python(self, value)
-        except OverflowError:
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-            ) from None
-
-    def check_values_protege(self, value):
-        try:
-            return check_values(self, value)
-        except OverflowError:
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": ", ".join(map(str, value))},
-            ) from None
-
-    to_python_protege.protege = True
-    forms.ModelChoiceField.to_python = to_python_protege
-    forms.ModelMultipleChoiceField._check_values = check_values_protege

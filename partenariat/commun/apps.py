@@ -2,8 +2,13 @@ from django.apps import AppConfig
 
 
 class CommunConfig(AppConfig):
-    """An app only so that Django finds the shared template tags (`{% load tableaux %}`)."""
+    """The shared template tags (`{% load tableaux %}`) and the path converters every urls.py uses."""
 
     name = "partenariat.commun"
     label = "commun"
     verbose_name = "Socle commun"
+
+    def ready(self):
+        from . import convertisseurs
+
+        convertisseurs.enregistrer()

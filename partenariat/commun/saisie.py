@@ -1,16 +1,21 @@
-"""What every data-entry page shares: the domain error, the lost-update check, long-list choosers, form views.
+"""What every data-entry page shares: the domain error, the lost-update check, long-list choosers, form views,
+and the fields that refuse what the product cannot store.
 
 Views validate forms and call a service; a service refuses with an `ErreurMetier` (French message), which the view
 shows above the form with the user's input kept.
 """
 
+import functools
+
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.http import HttpResponseRedirect
 from django.views.generic.edit import BaseUpdateView
 
 from .historique import changements_depuis, normaliser, valeur_affichee
+from .textes import TexteRefuse, normaliser_texte
 
 
 class ErreurMetier(Exception):
@@ -60,6 +65,95 @@ def _differences_avec_la_base(objet, actuel):
             avant, apres = (valeur_affichee(champ, getattr(o, champ.attname), {}) for o in (actuel, objet))
         lignes.append(f"{str(champ.verbose_name).capitalize()} : enregistré {avant}, votre saisie {apres}")
     return lignes
+
+
+# --- What every field accepts ---------------------------------------------------------------------------------
+
+
+class TexteNormaliseMixin:
+    """Text as `normaliser_texte` stores it: a multi-line box (Textarea) keeps line breaks, a line refuses them.
+
+    Runs before Django's validators, so the length is counted on the stored text and a NUL gets the message that
+    names it rather than Django's generic one.
+    """
+
+    def to_python(self, value):
+        texte = super().to_python(value)
+        if not isinstance(texte, str):
+            return texte
+        try:
+            return normaliser_texte(texte, multiligne=isinstance(self.widget, forms.Textarea))
+        except TexteRefuse as refus:
+            raise ValidationError(str(refus), code="caractere_refuse") from None
+
+
+class ChoixModeleMixin:
+    """A chooser given a value no record can have (a NUL, an id beyond 64 bits) says « choix valide », never 500.
+
+    Django refuses a NUL with its own message and lets OverflowError through (SQLite cannot bind such an integer).
+    """
+
+    def validate_no_null_characters(self, value):
+        if "\x00" in str(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": ""})
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            ) from None
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": ", ".join(map(str, value))},
+            ) from None
+
+
+# Checked in order: a model chooser is not a text field; every CharField subclass (e.g. django-filter's) is one.
+MIXINS_DES_CHAMPS = (
+    (forms.ModelChoiceField, ChoixModeleMixin),  # ModelMultipleChoiceField is a subclass
+    (forms.CharField, TexteNormaliseMixin),
+)
+
+
+@functools.cache
+def classe_du_projet(classe):
+    """`classe` with the project's checks in front: same behaviour otherwise, made once per field class."""
+    for base, mixin in MIXINS_DES_CHAMPS:
+        if issubclass(classe, mixin):
+            return classe
+        if issubclass(classe, base):
+            return type(classe.__name__, (mixin, classe), {"__module__": __name__, "__qualname__": classe.__qualname__})
+    return classe
+
+
+class SaisieControleeMixin:
+    """Every form of the product, data entry and list filters alike: text normalised, impossible choices refused.
+
+    The fields are found once the form is built, whatever made them (model fields, declared fields, django-filter's
+    filters), so that no form can forget one. `self.fields` holds this form's own copies: giving each the
+    project's subclass of its own class changes neither the class attributes nor any other form.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for champ in self.fields.values():
+            champ.__class__ = classe_du_projet(type(champ))
+
+
+class FormulaireSaisie(SaisieControleeMixin, forms.ModelForm):
+    """The base of every model form of the product."""
+
+
+class Formulaire(SaisieControleeMixin, forms.Form):
+    """The base of every plain form of the product, including the forms django-filter builds (`Meta.form`)."""
 
 
 # --- Long lists of choices -----------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """The reports page and the three PDF downloads; the PDFs themselves are built by each app's reports.py."""
 
+import re
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -65,7 +67,8 @@ class RapportNationalView(LoginRequiredMixin, View):
         brute = request.GET.get("annee", "").strip()
         annee = None
         if brute:
-            if not brute.isdigit() or int(brute) not in periode_courante().annees:
+            # Four ASCII digits: str.isdigit() accepts « ² » (int() then fails) and 5,000 digits exceed int()'s limit.
+            if not re.fullmatch("[0-9]{4}", brute) or int(brute) not in periode_courante().annees:
                 raise Http404(f"Aucun rapport national pour l'année « {brute} ».")
             annee = int(brute)
         return reponse_pdf(*render_national_pdf(annee))

@@ -21,8 +21,8 @@ from engagements.imports import QUANTITE_MAX
 from engagements.models import Dispositif, Objectif, Realisation, Unite
 from engagements.services import motif_import
 from engagements.views import CLE_IMPORTS
+from partenariat.commun.textes import normaliser_texte
 from partenariat.models import DATE_SIGNATURE
-from partenariat.textes import normaliser_texte
 from tests import fabriques
 from tests.acteurs import construire_monde
 
