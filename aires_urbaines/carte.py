@@ -35,6 +35,21 @@ from partenariat.commun.graphiques import (
 )
 
 MESSAGE_SANS_CONTOURS = gettext_lazy("Les contours ne sont pas chargés : lancez `python manage.py importer_contours`.")
+# Département of each priority area's central commune: places them on the map before the INSEE import.
+DEPARTEMENTS_POLES = {
+    "001": "75",
+    "002": "69",
+    "003": "13",
+    "004": "31",
+    "005": "59",
+    "006": "33",
+    "007": "06",
+    "008": "44",
+    "009": "67",
+    "010": "38",
+    "011": "35",
+    "015": "34",
+}
 FICHIER_DEPARTEMENTS = "departements-version-simplifiee.geojson"
 
 # --- Projection -------------------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """France's urban geography (INSEE 2010 zonings) and the protocol's rollout across it."""
 
 from django.db import models
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -101,18 +100,9 @@ class AireUrbaineQuerySet(models.QuerySet):
     def dans_le_dispositif_au(self, au):
         return self.filter(entree_phase__date_entree__lte=au)
 
-    def avec_synthese(self, au=None):
-        """Annotate phase, conference, objectives and completion as of `au`, in SQL so every column sorts."""
-        from conferences.models import ConferenceTerritoriale
-        from engagements.models import Objectif, date_de_reference, expression_realise, expression_taux
-
-        au = date_de_reference(au)
+    def avec_phase(self, au):
+        """Annotate the rollout phase the area is in on `au` (none before its entry date), in SQL so it sorts."""
         dans_dispositif = models.Q(entree_phase__date_entree__lte=au)
-        objectifs = Objectif.objects.filter(aire=models.OuterRef("pk")).convenus_au(au).order_by().values("aire")
-        # Every objective of the area counts its achievements, agreed yet or not, from its running totals.
-        realisations = Objectif.objects.filter(aire=models.OuterRef("pk")).order_by().values("aire")
-        conferences = ConferenceTerritoriale.objects.filter(aires=models.OuterRef("pk")).order_by("nom")
-        entier = models.IntegerField()
         return self.annotate(
             phase_libelle=models.Case(
                 models.When(dans_dispositif, then=models.F("entree_phase__phase__libelle")),
@@ -124,26 +114,13 @@ class AireUrbaineQuerySet(models.QuerySet):
             ),
             phase_ordre=models.Case(
                 models.When(dans_dispositif, then=models.F("entree_phase__phase__ordre")),
-                output_field=entier,
+                output_field=models.IntegerField(),
             ),
             date_entree=models.Case(
                 models.When(dans_dispositif, then=models.F("entree_phase__date_entree")),
                 output_field=models.DateField(),
             ),
-            conference_nom=models.Subquery(conferences.values("nom")[:1]),
-            conference_id=models.Subquery(conferences.values("pk")[:1]),
-            nb_objectifs=Coalesce(
-                models.Subquery(objectifs.annotate(n=models.Count("pk")).values("n")[:1]), 0, output_field=entier
-            ),
-            cible_totale=Coalesce(
-                models.Subquery(objectifs.annotate(s=models.Sum("cible")).values("s")[:1]), 0, output_field=entier
-            ),
-            realise_total=Coalesce(
-                models.Subquery(realisations.annotate(s=models.Sum(expression_realise(au))).values("s")[:1]),
-                0,
-                output_field=entier,
-            ),
-        ).annotate(taux=expression_taux("realise_total", "cible_totale"))
+        )
 
 
 class AireUrbaine(models.Model):

@@ -41,21 +41,24 @@ class ConferenceQuerySet(models.QuerySet):
             .annotate(
                 nb_membres=_compte(MembreConference),
                 nb_reunions=_compte(Reunion),
-                nb_objectifs=_compte_objectifs(),
             )
             .prefetch_related("bassins", "aires")
         )
 
 
 def _compte(model):
+    """Rows of `model` per conference, as a subquery: counts that stay one query whatever the number of rows."""
     lignes = model.objects.filter(conference=OuterRef("pk")).order_by().values("conference")
     return Coalesce(Subquery(lignes.annotate(n=Count("pk")).values("n")[:1]), 0, output_field=models.IntegerField())
 
 
-def _compte_objectifs():
-    from engagements.models import Objectif
-
-    return _compte(Objectif)
+def avec_conference(aires):
+    """Annotate each area with the first of the conferences covering it (by name): what the lists show."""
+    conferences = ConferenceTerritoriale.objects.filter(aires=OuterRef("pk")).order_by("nom")
+    return aires.annotate(
+        conference_nom=Subquery(conferences.values("nom")[:1]),
+        conference_id=Subquery(conferences.values("pk")[:1]),
+    )
 
 
 class ConferenceTerritoriale(models.Model):

@@ -4,10 +4,9 @@ from . import views
 
 app_name = "conferences"
 
+# The list and the conference page compose other apps: partenariat/pilotage/urls.py adds them.
 urlpatterns = [
-    path("", views.ConferenceListView.as_view(), name="conference_list"),
     path("ajouter/", views.ConferenceCreateView.as_view(), name="conference_add"),
-    path("<id:pk>/", views.ConferenceDetailView.as_view(), name="conference_detail"),
     path("<id:pk>/modifier/", views.ConferenceUpdateView.as_view(), name="conference_edit"),
     path("<id:pk>/membres/modifier/", views.MembresUpdateView.as_view(), name="membres_edit"),
     path("<id:pk>/reunions.ics", views.ReunionsCalendrierView.as_view(), name="reunions_ics"),

@@ -2,90 +2,39 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+from django.views.generic import CreateView, DetailView, UpdateView
 
-from engagements.services import objectifs_pour, synthese_objectifs
 from partenariat.commun.historique import historique_de
-from partenariat.commun.listes import ListeView
 from partenariat.commun.saisie import EnregistrementMixin, sans_validation_formset
-from partenariat.models import periode_courante
 from partenariat.permissions import AccesMixin, peut_gerer_conference, peut_modifier_conference
 
 from . import services
 from .calendrier import calendrier_reunions
-from .filters import ConferenceFilter
 from .forms import AssociationForm, ConferenceForm, MembreFormSet, MembresForm, ObservationForm, ReunionForm
 from .models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
-from .tables import ConferenceTable
 
 
-def _historique_conference(conference):
+def historique_conference(conference):
+    """The conference's changes, its members' included."""
     membres = MembreConference.history.filter(conference_id=conference.pk)
     return historique_de(conference, lies=[(membres, lambda e: f"Membre « {e.nom} »")])
 
 
-class ConferenceListView(ListeView):
-    table_class = ConferenceTable
-    filterset_class = ConferenceFilter
-    template_name = "conferences/conference_list.html"
-    titre = "Conférences territoriales"
-    introduction = (
-        "Les conférences installées par les partenaires sociaux sur leurs bassins d'emploi, "
-        "au regard du délai de six mois fixé par le protocole."
-    )
-    export_name = "conferences-territoriales"
-
-    def get_queryset(self):
-        return ConferenceTerritoriale.objects.pour_liste(periode_courante().date_limite_installation).order_by("nom")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context["peut_ajouter"] = user.has_perm("conferences.add_conferenceterritoriale") and peut_modifier_conference(
-            user, None
-        )
-        return context
-
-
-class ConferenceDetailView(LoginRequiredMixin, TemplateView):
-    template_name = "conferences/conference_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        periode = periode_courante()
-        conference = get_object_or_404(
-            ConferenceTerritoriale.objects.pour_liste(periode.date_limite_installation), pk=self.kwargs["pk"]
-        )
-        membres = list(conference.membres.order_by("college", "organisation", "nom"))
-        objectifs = list(objectifs_pour(conference=conference))
-        user = self.request.user
-        gere = peut_gerer_conference(user, conference)
-        context.update(
-            conference=conference,
-            periode=periode,
-            date_limite=periode.date_limite_installation,
-            membres_par_college=[
-                (libelle, [m for m in membres if m.college == code])
-                for code, libelle in MembreConference.College.choices
-            ],
-            reunions=conference.reunions.order_by("-date"),
-            associations=conference.associations.select_related("intercommunalite").order_by("-date_sollicitation"),
-            observations=conference.observations.order_by("-date"),
-            objectifs=objectifs,
-            synthese=synthese_objectifs(objectifs, periode.annees),
-            historique=_historique_conference(conference),
-            peut_modifier=user.has_perm("conferences.change_conferenceterritoriale")
-            and peut_modifier_conference(user, conference),
-            peut_modifier_membres=gere and user.has_perm("conferences.change_membreconference"),
-            peut_ajouter_reunion=gere and user.has_perm("conferences.add_reunion"),
-            peut_modifier_reunion=gere and user.has_perm("conferences.change_reunion"),
-            peut_ajouter_association=gere and user.has_perm("conferences.add_associationprogrammation"),
-            peut_modifier_association=gere and user.has_perm("conferences.change_associationprogrammation"),
-            peut_ajouter_observation=gere and user.has_perm("conferences.add_observation"),
-            peut_modifier_observation=gere and user.has_perm("conferences.change_observation"),
-            peut_ajouter_objectif=gere and user.has_perm("engagements.add_objectif"),
-        )
-        return context
+def droits_conference(user, conference):
+    """What the conference page offers the user to change: one flag per action, from the rules."""
+    gere = peut_gerer_conference(user, conference)
+    return {
+        "peut_modifier": user.has_perm("conferences.change_conferenceterritoriale")
+        and peut_modifier_conference(user, conference),
+        "peut_modifier_membres": gere and user.has_perm("conferences.change_membreconference"),
+        "peut_ajouter_reunion": gere and user.has_perm("conferences.add_reunion"),
+        "peut_modifier_reunion": gere and user.has_perm("conferences.change_reunion"),
+        "peut_ajouter_association": gere and user.has_perm("conferences.add_associationprogrammation"),
+        "peut_modifier_association": gere and user.has_perm("conferences.change_associationprogrammation"),
+        "peut_ajouter_observation": gere and user.has_perm("conferences.add_observation"),
+        "peut_modifier_observation": gere and user.has_perm("conferences.change_observation"),
+        "peut_ajouter_objectif": gere and user.has_perm("engagements.add_objectif"),
+    }
 
 
 class ReunionsCalendrierView(LoginRequiredMixin, DetailView):

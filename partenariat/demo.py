@@ -718,20 +718,3 @@ def _realisations(objectif, uesl):
         for m, quantite in zip(mois, quantites, strict=True)
         if quantite > 0
     ]
-
-
-# Département of each priority area's central commune: places them on the map before the INSEE import.
-DEPARTEMENTS_POLES = {
-    "001": "75",
-    "002": "69",
-    "003": "13",
-    "004": "31",
-    "005": "59",
-    "006": "33",
-    "007": "06",
-    "008": "44",
-    "009": "67",
-    "010": "38",
-    "011": "35",
-    "015": "34",
-}

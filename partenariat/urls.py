@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
+from conferences import urls as urls_conferences
 from partenariat.comptes import ReinitialisationView
+from partenariat.pilotage import urls as urls_pilotage
 
 admin.site.site_header = "Suivi du protocole-cadre Action Logement × élus"
 admin.site.site_title = "Administration du suivi du protocole"
@@ -10,8 +12,9 @@ admin.site.index_title = "Administration"
 
 urlpatterns = [
     path("", include("partenariat.pilotage.urls")),
-    path("aires/", include("aires_urbaines.urls")),
-    path("conferences/", include("conferences.urls")),
+    # The area and conference pages compose every app: built in the pilotage layer, named in the apps' namespaces.
+    path("aires/", include((urls_pilotage.aires, "aires_urbaines"))),
+    path("conferences/", include(([*urls_conferences.urlpatterns, *urls_pilotage.conferences], "conferences"))),
     path("objectifs/", include("engagements.urls")),
     path("rapports/", include("partenariat.pilotage.urls_rapports")),
     path("comptes/connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="connexion"),

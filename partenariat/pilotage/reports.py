@@ -1,4 +1,4 @@
-"""The national consolidated report, and what the three PDF reports share: cover, data date, metadata.
+"""The three PDF reports (area, conference, national) and what they share: cover, data date, metadata.
 
 Every figure comes from the code the web pages use (the protocol dashboard, the QuerySet annotations of
 engagements, engagements.services); this module only gathers them and hands them to a template.
@@ -25,6 +25,7 @@ from partenariat.commun import graphiques
 from partenariat.commun.pdf import nom_de_fichier, rendre_html, rendre_pdf
 from partenariat.models import periode_courante
 
+from .contextes import contexte_aire, contexte_conference
 from .tableau import agreger_avancement, etat_deploiement, etat_du_protocole
 
 AUTEUR = "Suivi du protocole-cadre Action Logement × associations d'élus"
@@ -246,3 +247,67 @@ def render_national_pdf(annee=None, au=None):
     protocole = periode_courante()
     periode = annee or f"{protocole.annee_debut}-{protocole.annee_fin}"
     return nom_de_fichier("rapport-national", periode), rendre_pdf(html_national(annee, au))
+
+
+def html_aire(aire, au=None):
+    """The area page's context (`contexte_aire`) with the document's cover, as HTML for the renderer."""
+    contexte = contexte_aire(au, pk=aire.pk)
+    aire = contexte["aire"]
+    contexte.update(
+        contexte_document(
+            titre=f"Rapport d'avancement — {aire.nom} (aire urbaine {aire.code})",
+            perimetre=f"Aire urbaine {aire.code} « {aire.nom} » : déploiement, conférence, programmation, "
+            "observation et objectifs partagés.",
+            description=f"Avancement du protocole-cadre du 27 juin 2012 dans l'aire urbaine de {aire.nom} "
+            f"({aire.code}).",
+            mots_cles=["aire urbaine", aire.nom, aire.code],
+            au=contexte["au"],
+            sommaire=[
+                ("identite", "Identité et déploiement"),
+                ("conference", "Conférence territoriale"),
+                ("objectifs", "Objectifs partagés et avancement"),
+                ("programmation", "Travaux de programmation"),
+                ("observations", "Observations et études partagées"),
+            ],
+        )
+    )
+    return rendre_html("aires_urbaines/pdf/aire.html", contexte)
+
+
+def render_aire_pdf(aire, au=None):
+    """(filename, PDF bytes) of the area report, as of `au` (today by default)."""
+    return nom_de_fichier("rapport-aire", aire.code, aire.nom), rendre_pdf(html_aire(aire, au))
+
+
+def html_conference(conference, au=None):
+    """The conference page's context (`contexte_conference`) with the document's cover, as HTML."""
+    contexte = contexte_conference(au, pk=conference.pk)
+    conference = contexte["conference"]
+    contexte.update(
+        contexte_document(
+            titre=f"Rapport d'avancement — {conference.nom}",
+            perimetre="Conférence territoriale : bassins d'emploi et aires urbaines couverts, membres, réunions, "
+            "travaux de programmation, observations et objectifs de ses aires.",
+            description=f"Activité de la conférence territoriale « {conference.nom} » et avancement des objectifs "
+            "de ses aires urbaines.",
+            mots_cles=["conférence territoriale", conference.nom],
+            au=contexte["au"],
+            sommaire=[
+                ("perimetre", "Installation et périmètre"),
+                ("membres", "Membres par collège"),
+                ("reunions", "Réunions"),
+                ("programmation", "Association aux travaux de programmation"),
+                ("observations", "Observations partagées"),
+                ("objectifs", "Objectifs et avancement de ses aires"),
+            ],
+        )
+    )
+    return rendre_html("conferences/pdf/conference.html", contexte)
+
+
+def render_conference_pdf(conference, au=None):
+    """(filename, PDF bytes) of the conference report, as of `au` (today by default)."""
+    return (
+        nom_de_fichier("rapport-conference", conference.pk, conference.nom),
+        rendre_pdf(html_conference(conference, au)),
+    )

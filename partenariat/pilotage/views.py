@@ -1,16 +1,29 @@
+"""The pages that show several apps at once: dashboard, rollout, areas (list, map, page), conferences (list, page)."""
+
 import datetime
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from aires_urbaines.models import EntreePhase, PhaseDeploiement
+from aires_urbaines.carte import DEPARTEMENTS_POLES, MESSAGE_SANS_CONTOURS, render_carte_aires
+from aires_urbaines.filters import AireUrbaineFilter
+from aires_urbaines.models import AireUrbaine, EntreePhase, PhaseDeploiement
+from aires_urbaines.tables import AireUrbaineTable
+from conferences.filters import ConferenceFilter
 from conferences.models import ConferenceTerritoriale, EtatInstallation
+from conferences.tables import ConferenceTable
+from conferences.views import droits_conference, historique_conference
+from engagements.annotations import annoter_aires, annoter_conferences
 from partenariat.commun.dates import lire_date
 from partenariat.commun.frise import frise_deploiement
+from partenariat.commun.listes import DateDeReferenceMixin, ListeView
 from partenariat.models import periode_courante
 
+from .contextes import contexte_aire, contexte_conference
 from .tableau import avancement_national, etat_du_protocole
 
 
@@ -86,5 +99,120 @@ class DeploiementView(LoginRequiredMixin, TemplateView):
                 datetime.date(2014, 12, 31),
                 datetime.date(2015, 12, 31),
             ],
+        )
+        return context
+
+
+# --- Urban areas ------------------------------------------------------------------------------------------------
+
+
+class AireUrbaineListView(DateDeReferenceMixin, ListeView):
+    template_name = "aires_urbaines/aire_list.html"
+    table_class = AireUrbaineTable
+    filterset_class = AireUrbaineFilter
+    titre = "Aires urbaines"
+    introduction = (
+        "Les aires urbaines (zonage INSEE 2010), leur place dans le déploiement du protocole et leurs objectifs."
+    )
+    export_name = "aires-urbaines"
+
+    def get_queryset(self):
+        return annoter_aires(AireUrbaine.objects.all(), self.au).order_by("code")
+
+
+class AireUrbaineDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView):
+    """The area page: the same context as the area report (`contexte_aire`), with the page's own charts."""
+
+    template_name = "aires_urbaines/aire_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            context.update(contexte_aire(self.au, code=self.kwargs["code"]))
+        except AireUrbaine.DoesNotExist:
+            raise Http404(_("Aucune aire urbaine ne porte ce code.")) from None
+        return context
+
+
+class CarteView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView):
+    """Metropolitan France with its urban areas, coloured by rollout phase or by completion rate."""
+
+    template_name = "aires_urbaines/carte.html"
+    MODES = {"phase": "par phase de déploiement", "avancement": "par taux de réalisation"}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        mode = self.request.GET.get("mode", "phase")
+        mode = mode if mode in self.MODES else "phase"
+        aires = list(
+            annoter_aires(AireUrbaine.objects.all(), self.au)
+            .filter(Q(categorie=AireUrbaine.Categorie.GRANDE) | Q(entree_phase__isnull=False))
+            .order_by("-population")
+        )
+        lignes = [
+            {
+                "id": aire.pk,
+                "code": aire.code,
+                "nom": aire.nom,
+                "population": aire.population,
+                "phase": aire.phase_libelle,
+                "taux": aire.taux,
+                "departement": DEPARTEMENTS_POLES.get(aire.code),
+            }
+            for aire in aires
+        ]
+        context.update(
+            mode=mode,
+            modes=self.MODES,
+            carte=render_carte_aires(
+                lignes,
+                mode=mode,
+                titre=f"Aires urbaines {self.MODES[mode]} au {self.au:%d/%m/%Y}",
+                phases=PhaseDeploiement.objects.values_list("libelle", flat=True),
+            ),
+            message_carte=MESSAGE_SANS_CONTOURS,
+            aires=aires,
+        )
+        return context
+
+
+# --- Conferences ------------------------------------------------------------------------------------------------
+
+
+class ConferenceListView(ListeView):
+    table_class = ConferenceTable
+    filterset_class = ConferenceFilter
+    template_name = "conferences/conference_list.html"
+    titre = "Conférences territoriales"
+    introduction = (
+        "Les conférences installées par les partenaires sociaux sur leurs bassins d'emploi, "
+        "au regard du délai de six mois fixé par le protocole."
+    )
+    export_name = "conferences-territoriales"
+
+    def get_queryset(self):
+        conferences = ConferenceTerritoriale.objects.pour_liste(periode_courante().date_limite_installation)
+        return annoter_conferences(conferences).order_by("nom")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["peut_ajouter"] = self.request.user.has_perm("conferences.add_conferenceterritoriale")
+        return context
+
+
+class ConferenceDetailView(LoginRequiredMixin, TemplateView):
+    """The conference page: the same context as the conference report (`contexte_conference`), plus history."""
+
+    template_name = "conferences/conference_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            context.update(contexte_conference(pk=self.kwargs["pk"]))
+        except ConferenceTerritoriale.DoesNotExist:
+            raise Http404(_("Aucune conférence ne porte ce numéro.")) from None
+        context.update(
+            historique=historique_conference(context["conference"]),
+            **droits_conference(self.request.user, context["conference"]),
         )
         return context

@@ -10,10 +10,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from aires_urbaines.models import AireUrbaine
-from aires_urbaines.reports import render_aire_pdf
 from conferences.models import ConferenceTerritoriale
-from conferences.reports import render_conference_pdf
 from partenariat.models import periode_courante
+from partenariat.pilotage.reports import render_aire_pdf, render_conference_pdf
 
 from .reports import date_des_donnees, render_national_pdf
 

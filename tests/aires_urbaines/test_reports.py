@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from aires_urbaines.models import AireUrbaine
-from aires_urbaines.reports import html_aire, render_aire_pdf
 from conferences.models import Observation
 from engagements.models import Objectif
 from engagements.services import objectifs_pour, synthese_objectifs
+from partenariat.pilotage.reports import html_aire, render_aire_pdf
 from tests import fabriques
 from tests.lecture_pdf import lignes_csv, nombre, sommes_csv, taux, texte_pdf, une_ligne
 

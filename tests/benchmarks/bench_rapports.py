@@ -107,7 +107,7 @@ def demarrer():
 def construire_html(rapport):
     if rapport == "aire":
         from aires_urbaines.models import AireUrbaine
-        from aires_urbaines.reports import html_aire
+        from partenariat.pilotage.reports import html_aire
 
         return html_aire(AireUrbaine.objects.get(code="002"))
     from partenariat.pilotage.reports import html_national

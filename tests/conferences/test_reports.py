@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from conferences.models import ConferenceTerritoriale
-from conferences.reports import html_conference, render_conference_pdf
 from engagements.models import Objectif
 from partenariat.demo import NOM_CONFERENCE_LYON
+from partenariat.pilotage.reports import html_conference, render_conference_pdf
 from tests.lecture_pdf import lignes_csv, nombre, sommes_csv, taux, texte_pdf
 
 pytestmark = pytest.mark.django_db

@@ -251,7 +251,7 @@ def test_les_pages_de_saisie_gardent_un_nombre_de_requetes_constant(client, djan
     def compter():
         comptes = {}
         for url in pages():
-            with CaptureQueriesContext(connection) as requetes, django_assert_max_num_queries(20):
+            with CaptureQueriesContext(connection) as requetes, django_assert_max_num_queries(22):
                 assert client.get(url).status_code == 200, url
             comptes[url] = len(requetes.captured_queries)
         return comptes

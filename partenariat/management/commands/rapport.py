@@ -6,11 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from aires_urbaines.models import AireUrbaine
-from aires_urbaines.reports import render_aire_pdf
 from conferences.models import ConferenceTerritoriale
-from conferences.reports import render_conference_pdf
 from partenariat.models import periode_courante
-from partenariat.pilotage.reports import render_national_pdf
+from partenariat.pilotage.reports import render_aire_pdf, render_conference_pdf, render_national_pdf
 
 
 def lire_annee(valeur):
