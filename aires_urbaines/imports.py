@@ -8,13 +8,14 @@ import csv
 import gzip
 import io
 import re
-import unicodedata
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+
+from partenariat.commun.textes import normaliser
 
 from .models import (
     SEUIL_TENSION,
@@ -632,16 +633,12 @@ def _incoherence(entite, code, colonne, valeur, valeur_connue, ligne, numero):
 
 
 def _normaliser_entete(entete):
-    return re.sub(r"[^a-z0-9]", "", _sans_accents(entete).lower())
+    return re.sub(r"[^a-z0-9]", "", normaliser(entete))
 
 
 def _normaliser_zone(valeur):
-    graphie = re.sub(r"[^A-Z0-9]", "", _sans_accents(valeur).upper()).removeprefix("ZONE")
+    graphie = re.sub(r"[^A-Z0-9]", "", normaliser(valeur).upper()).removeprefix("ZONE")
     return ZONES_PAR_GRAPHIE.get(graphie)
-
-
-def _sans_accents(texte):
-    return "".join(c for c in unicodedata.normalize("NFKD", texte) if not unicodedata.combining(c))
 
 
 def _nom_fichier(fichier):

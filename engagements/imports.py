@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aires_urbaines.models import AireUrbaine
-from partenariat.commun.historique import normaliser
-from partenariat.commun.textes import TexteRefuse, normaliser_texte
+from partenariat.commun.textes import TexteRefuse, normaliser, normaliser_texte
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
 from partenariat.permissions import objectifs_modifiables
 
