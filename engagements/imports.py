@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -240,6 +241,7 @@ def analyser_fichier(nom, contenu, user):
     aires_connues = set(AireUrbaine.objects.filter(code__in=codes).values_list("code", flat=True))
     permis = set(objectifs_modifiables(user).filter(aire__code__in=codes).values_list("pk", flat=True))
 
+    aujourd_hui = timezone.localdate()
     lignes, erreurs = [], []
     for numero, valeurs, refusees in nettoyees:
         # A refused cell is reported alone: its other checks would quote the invisible character back.
@@ -276,6 +278,8 @@ def analyser_fichier(nom, contenu, user):
                 probleme.append(f"date « {_texte(valeurs.get('date'))} » illisible (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
             elif date < DATE_SIGNATURE:
                 probleme.append(f"date {date:%d/%m/%Y} antérieure à la signature du protocole (27/06/2012)")
+            elif date > aujourd_hui:
+                probleme.append(f"date {date:%d/%m/%Y} postérieure à aujourd'hui ({aujourd_hui:%d/%m/%Y})")
         if "quantite" not in refusees:
             quantite = _lire_entier(valeurs.get("quantite"))
             if quantite is None and not _texte(valeurs.get("quantite")):
