@@ -4,17 +4,15 @@ Each import reads and checks the whole file before writing anything, then writes
 the rows that changed, so that a second run of the same file is reported as changing nothing.
 """
 
-import csv
-import gzip
-import io
 import re
-import unicodedata
-import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+
+from partenariat.commun.tableur import ErreurTableur, lire_tableau
+from partenariat.commun.textes import normaliser
 
 from .models import (
     SEUIL_TENSION,
@@ -63,8 +61,6 @@ RE_AIRE = re.compile(r"[0-9][0-9A-Z][0-9]")  # overseas areas: 9A1, 9B2…
 RE_ZONE_EMPLOI = re.compile(r"[0-9]{4}")
 RE_SIREN = re.compile(r"[0-9]{9}")
 RE_ENTIER = re.compile(r"[0-9]+")
-# Characters no CSV text file contains: controls other than tab (C0, DEL, C1) and the replacement character.
-RE_CARACTERE_INTERDIT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 
 ZONES_PAR_GRAPHIE = {
     "ABIS": ZoneABC.A_BIS,
@@ -144,71 +140,15 @@ class RapportImport:
         return lignes
 
 
-@dataclass
-class TableCSV:
-    """A decoded, split CSV file; each row keeps its 1-based line number for error messages."""
-
-    nom: str
-    encodage: str
-    separateur: str
-    ligne_entete: int
-    entete: list[str]
-    lignes: list[tuple[int, list[str]]]
-
-    def description(self):
-        return f"{self.nom} ({self.encodage}, séparateur « {self.separateur} »)"
-
-
 def lire_csv(fichier):
-    """Read a CSV file whatever its usual French encoding and separator; refuse what is not CSV text."""
-    nom = _nom_fichier(fichier)
+    """Read a reference CSV file (gzipped or not) with the product's one reader; refuse what is not CSV text."""
     try:
-        if hasattr(fichier, "read"):
-            donnees = fichier.read()
-        elif str(fichier).endswith(".gz"):
-            with gzip.open(fichier) as flux:
-                donnees = flux.read()
-        else:
-            donnees = Path(fichier).read_bytes()
-    except FileNotFoundError:
-        raise ErreurImport(f"fichier introuvable : {fichier}") from None
-    except (OSError, EOFError, zlib.error) as exc:
-        raise ErreurImport(f"fichier illisible : {fichier} ({getattr(exc, 'strerror', None) or exc})") from None
-    if isinstance(donnees, str):
-        donnees = donnees.encode("utf-8")
-    texte, encodage = _decoder(donnees)
-    texte = texte.replace("\r\n", "\n").replace("\r", "\n")
-    interdit = RE_CARACTERE_INTERDIT.search(texte)
-    if interdit:
-        ligne = texte.count("\n", 0, interdit.start()) + 1
-        caractere = f"U+{ord(interdit.group()):04X}"
-        if interdit.group() == "\ufffd":
-            raise ErreurImport(
-                f"caractère de remplacement {caractere} : des caractères ont été perdus lors d'une conversion "
-                "d'encodage ; repartez du fichier d'origine",
-                ligne,
-            )
-        raise ErreurImport(
-            f"caractère de contrôle {caractere} : ce n'est pas un fichier CSV texte (fichier binaire ou encodage "
-            "autre que UTF-8 et Latin-1)",
-            ligne,
-        )
-    premiere_ligne = texte.split("\n", 1)[0]
-    separateur = max((";", ",", "\t"), key=premiere_ligne.count) if premiere_ligne.strip() else ","
-    lecteur = csv.reader(io.StringIO(texte), delimiter=separateur, strict=True)
-    lignes = []
-    debut = 1
-    try:
-        for champs in lecteur:
-            if any(champ.strip() for champ in champs):
-                lignes.append((debut, champs))
-            debut = lecteur.line_num + 1
-    except csv.Error:
-        raise ErreurImport("structure CSV invalide (guillemets mal fermés ou mal placés ?)", debut) from None
-    if not lignes:
-        raise ErreurImport(f"le fichier {nom} est vide")
-    (numero_entete, entete), *lignes = lignes
-    return TableCSV(nom, encodage, "tabulation" if separateur == "\t" else separateur, numero_entete, entete, lignes)
+        table = lire_tableau(fichier, xlsx=False)
+    except ErreurTableur as exc:
+        raise ErreurImport(exc.message, exc.ligne) from None
+    if table.ligne_entete is None:
+        raise ErreurImport(f"le fichier {table.nom} est vide")
+    return table
 
 
 def importer_communes(fichier, *, dry_run=False, progress=None):
@@ -523,42 +463,10 @@ def _analyser_zonage(table, col_code, col_zone, col_nom, progress):
     return zones, noms
 
 
-def _decoder(donnees):
-    """UTF-8 (with or without BOM), else the Windows superset of Latin-1 that French spreadsheets write."""
-    if b"\x00" in donnees:
-        ligne = donnees.count(b"\n", 0, donnees.index(b"\x00")) + 1
-        raise ErreurImport(
-            "octet nul : ce n'est pas un fichier CSV texte (fichier binaire, ou encodé en UTF-16 : "
-            "enregistrez-le en UTF-8 ou Latin-1)",
-            ligne,
-        )
-    try:
-        texte = donnees.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        # Mostly valid UTF-8 with a few bad bytes is a damaged UTF-8 file, not a Latin-1 one: read as Latin-1 it
-        # would silently turn every accent into « Ã© ».
-        remplace = donnees.decode("utf-8", errors="replace")
-        nb_invalides = remplace.count("\ufffd")
-        nb_valides = sum(1 for caractere in remplace if caractere > "\x7f") - nb_invalides
-        if nb_valides > nb_invalides:
-            ligne = donnees.count(b"\n", 0, exc.start) + 1
-            raise ErreurImport(
-                "octets invalides en UTF-8 dans un fichier par ailleurs en UTF-8 (fichier abîmé ou encodages mélangés)",
-                ligne,
-            ) from None
-    else:
-        return texte, "UTF-8 avec BOM" if donnees.startswith(b"\xef\xbb\xbf") else "UTF-8"
-    try:
-        return donnees.decode("cp1252"), "Latin-1"
-    except UnicodeDecodeError:
-        # Bytes cp1252 leaves undefined decode to C1 controls here, which the caller reports with their line.
-        return donnees.decode("latin-1"), "Latin-1"
-
-
 def _colonnes_exactes(table, noms):
     """Position of each required column, found by its INSEE code whatever the order and the case."""
     positions = {}
-    for i, entete in enumerate(table.entete):
+    for i, entete in enumerate(table.entetes):
         cle = entete.strip().upper()
         if cle in noms:
             if cle in positions:
@@ -569,7 +477,7 @@ def _colonnes_exactes(table, noms):
         pluriel = "s" if len(manquantes) > 1 else ""
         raise ErreurImport(
             f"colonne{pluriel} obligatoire{pluriel} absente{pluriel} : {', '.join(manquantes)} "
-            f"(en-tête lu : {', '.join(entete.strip() for entete in table.entete)})",
+            f"(en-tête lu : {', '.join(entete.strip() for entete in table.entetes)})",
             table.ligne_entete,
         )
     return positions
@@ -577,7 +485,7 @@ def _colonnes_exactes(table, noms):
 
 def _colonnes_zonage(table):
     """Find the commune-code, zone and (optional) name columns among the headers the ministry has used."""
-    normalises = [_normaliser_entete(entete) for entete in table.entete]
+    normalises = [_normaliser_entete(entete) for entete in table.entetes]
 
     def chercher(candidats, prefixe=None):
         trouvees = [i for i, entete in enumerate(normalises) if entete in candidats]
@@ -585,7 +493,7 @@ def _colonnes_zonage(table):
             trouvees = [i for i, entete in enumerate(normalises) if entete.startswith(prefixe)]
         return trouvees
 
-    lu = ", ".join(entete.strip() for entete in table.entete)
+    lu = ", ".join(entete.strip() for entete in table.entetes)
     code = chercher({"codecommune", "codgeo", "codeinsee", "codecommuneinsee", "codeinseecommune", "insee", "depcom"})
     zone = chercher({"zoneabc", "zonageabc", "zone", "zonage"}, prefixe="zonage")
     for trouvees, libelle in (
@@ -595,7 +503,7 @@ def _colonnes_zonage(table):
         if not trouvees:
             raise ErreurImport(f"colonne {libelle} absente (en-tête lu : {lu})", table.ligne_entete)
         if len(trouvees) > 1:
-            ambigues = ", ".join(f"« {table.entete[i].strip()} »" for i in trouvees)
+            ambigues = ", ".join(f"« {table.entetes[i].strip()} »" for i in trouvees)
             raise ErreurImport(
                 f"plusieurs colonnes possibles {libelle} : {ambigues} ; n'en gardez qu'une", table.ligne_entete
             )
@@ -604,15 +512,15 @@ def _colonnes_zonage(table):
 
 
 def _verifier_nb_champs(table, numero, champs):
-    attendus = len(table.entete)
+    attendus = len(table.entetes)
     if len(champs) < attendus:
         raise ErreurImport(
             f"{len(champs)} champ(s) au lieu de {attendus} (ligne tronquée ou séparateur manquant ?)", numero
         )
     if len(champs) > attendus:
         raise ErreurImport(
-            f"{len(champs)} champs au lieu de {attendus} (champs en trop : séparateur « {table.separateur} » dans "
-            "une valeur non protégée par des guillemets ?)",
+            f"{len(champs)} champs au lieu de {attendus} (champs en trop : séparateur « {table.libelle_separateur} » "
+            "dans une valeur non protégée par des guillemets ?)",
             numero,
         )
 
@@ -632,22 +540,12 @@ def _incoherence(entite, code, colonne, valeur, valeur_connue, ligne, numero):
 
 
 def _normaliser_entete(entete):
-    return re.sub(r"[^a-z0-9]", "", _sans_accents(entete).lower())
+    return re.sub(r"[^a-z0-9]", "", normaliser(entete))
 
 
 def _normaliser_zone(valeur):
-    graphie = re.sub(r"[^A-Z0-9]", "", _sans_accents(valeur).upper()).removeprefix("ZONE")
+    graphie = re.sub(r"[^A-Z0-9]", "", normaliser(valeur).upper()).removeprefix("ZONE")
     return ZONES_PAR_GRAPHIE.get(graphie)
-
-
-def _sans_accents(texte):
-    return "".join(c for c in unicodedata.normalize("NFKD", texte) if not unicodedata.combining(c))
-
-
-def _nom_fichier(fichier):
-    if hasattr(fichier, "read"):
-        return Path(getattr(fichier, "name", "") or "fichier").name
-    return Path(fichier).name
 
 
 # --- writing ------------------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Data-entry forms of objectives and achievements; each mirrors the database constraints with their French message."""
 
 from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from aires_urbaines.models import AireUrbaine
 from partenariat.commun.saisie import Formulaire, FormulaireSaisie, SaisieDate, VersionMixin
@@ -93,6 +95,11 @@ class RealisationForm(FormulaireSaisie):
         date = self.cleaned_data.get("date")
         if date and date < DATE_SIGNATURE:
             raise forms.ValidationError("Une réalisation ne peut pas précéder la signature du protocole.")
+        # An achievement is something done: a future date (often a typed year, 2031 for 2013) would count in
+        # progress ahead of time. "Today" cannot be a portable database constraint, so the form and the import
+        # check it.
+        if date and date > timezone.localdate():
+            raise forms.ValidationError(_("La date d'une réalisation ne peut pas être dans le futur."))
         return date
 
 

@@ -4,21 +4,18 @@ A file is accepted whole or refused whole: any bad line gives a line-numbered Fr
 The checked lines are held in the session until the user confirms the preview (see the import views).
 """
 
-import csv
 import datetime
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 
-import openpyxl
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aires_urbaines.models import AireUrbaine
-from partenariat.commun.historique import normaliser
-from partenariat.commun.textes import TexteRefuse, normaliser_texte
+from partenariat.commun.tableur import ErreurTableur, lire_tableau
+from partenariat.commun.textes import TexteRefuse, normaliser, normaliser_texte
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
 from partenariat.permissions import objectifs_modifiables
 
@@ -56,9 +53,6 @@ LIGNES_MAX = 10_000
 RANGEES_MAX = 10 * LIGNES_MAX
 # A workbook's parts once inflated: a 10,000-line export takes about 3 MB; the compressed size says nothing.
 TAILLE_DECOMPRESSEE_MAX = 20 * 1024 * 1024
-RATIO_COMPRESSION_MAX = 1_000
-# Cells read per row of a workbook: the objectives export has nine columns.
-COLONNES_MAX = 50
 # The widest integer column of the production database (PostgreSQL `integer`), whatever the database in use.
 QUANTITE_MAX = 2_147_483_647
 ERREURS_AFFICHEES = 200
@@ -92,67 +86,12 @@ class Analyse:
         return not self.erreurs and bool(self.lignes)
 
 
-class FichierIllisible(Exception):
-    """The file cannot be read as a table; the message says why, in French."""
-
-
-class FichierRefuse(Exception):
-    """The file is readable but refused before its lines are checked (too large); the message is the whole report."""
-
-
-@dataclass
-class Tableau:
-    """The headings, then the non-empty rows with their line number in the file (headings are line 1)."""
-
-    entetes: list
-    lignes: list
-
-
 def _texte(valeur):
     if valeur is None:
         return ""
     if isinstance(valeur, float) and valeur.is_integer():
         valeur = int(valeur)
     return str(valeur).strip()
-
-
-def _trop_de_lignes():
-    return FichierRefuse(
-        _("Le fichier compte plus de %(nombre)s lignes : découpez-le en plusieurs imports.")
-        % {"nombre": f"{LIGNES_MAX:,}".replace(",", "\u202f")}
-    )
-
-
-def _lignes_bornees(rangees):
-    """Headings and non-empty rows of an iterator of rows, stopping as soon as a limit is passed.
-
-    The iterator is consumed lazily: a file of a million rows costs no more than its first 10,000 non-empty ones.
-    """
-    entetes, lignes = None, []
-    for numero, rangee in enumerate(rangees, start=1):
-        if numero > RANGEES_MAX:
-            raise _trop_de_lignes()
-        if entetes is None:
-            entetes = _sans_cellules_vides_finales(rangee)
-            continue
-        if _vide(rangee):
-            continue
-        cellules = _sans_cellules_vides_finales(rangee)
-        if len(cellules) > len(entetes):
-            raise FichierIllisible(
-                _("la ligne %(numero)s compte plus de cellules que la ligne des titres") % {"numero": numero}
-            )
-        if len(lignes) == LIGNES_MAX:
-            raise _trop_de_lignes()
-        lignes.append((numero, cellules))
-    return Tableau(entetes or [], lignes)
-
-
-def _vide(rangee):
-    # Counting in C first: a sheet may hold a hundred thousand blank rows, each COLONNES_MAX wide.
-    if rangee.count(None) + rangee.count("") == len(rangee):
-        return True
-    return not any(_texte(cellule) for cellule in rangee)
 
 
 def _sans_cellules_vides_finales(rangee):
@@ -162,80 +101,49 @@ def _sans_cellules_vides_finales(rangee):
     return cellules
 
 
-def lire_tableau(nom, contenu):
-    """Bytes of a .csv (UTF-8 with or without BOM, else Windows-1252/Latin-1; `,` or `;`) or .xlsx file → Tableau.
+def _lire(nom, contenu):
+    """Headings and rows of an uploaded .csv or .xlsx, within the bounds of one import; raises ErreurTableur.
 
-    The work is bounded before any parsing: the inflated size of a workbook is read from its zip directory, and
-    reading stops past LIGNES_MAX non-empty rows. Raises FichierIllisible or FichierRefuse.
+    Control characters are left to the check of each cell (`_nettoyer`), which names the cell and reports every
+    bad line at once rather than the first.
     """
-    if nom.lower().endswith(".xlsx"):
-        return _lire_classeur(contenu)
-    return _lire_csv(contenu)
+    tableau = lire_tableau(
+        contenu,
+        nom=nom,
+        taille_max=TAILLE_DECOMPRESSEE_MAX,
+        rangees_max=RANGEES_MAX,
+        lignes_max=LIGNES_MAX,
+        controles_refuses=False,
+    )
+    entetes = _sans_cellules_vides_finales(tableau.entetes)
+    lignes = []
+    for numero, rangee in tableau.lignes:
+        # Empty trailing cells are what a spreadsheet leaves after the last column: only text past the titles counts.
+        cellules = _sans_cellules_vides_finales(rangee)
+        if len(cellules) > len(entetes):
+            raise ErreurTableur(
+                _("la ligne %(numero)s compte plus de cellules que la ligne des titres") % {"numero": numero}
+            )
+        lignes.append((numero, cellules))
+    return tableau.ligne_entete or 1, entetes, lignes
 
 
-def _verifier_archive(contenu):
-    """Refuse a workbook whose members would inflate past TAILLE_DECOMPRESSEE_MAX, before anything is inflated."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
-            membres = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as erreur:
-        raise FichierIllisible(_("ce n'est pas un classeur Excel .xlsx valide")) from erreur
-    for membre in membres:
-        if membre.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise FichierIllisible(_("classeur Excel compressé d'une façon que le tableur n'emploie pas"))
-        # Deflate cannot exceed about 1,030 to 1: past that the directory lies or the member is built to explode.
-        if membre.file_size > RATIO_COMPRESSION_MAX * max(membre.compress_size, 1):
-            raise FichierIllisible(_("classeur Excel anormalement compressé"))
-    if sum(membre.file_size for membre in membres) > TAILLE_DECOMPRESSEE_MAX:
-        raise FichierRefuse(
-            _("Le classeur décompressé dépasse %(taille)s Mo : découpez-le en plusieurs imports.")
-            % {"taille": TAILLE_DECOMPRESSEE_MAX // (1024 * 1024)}
-        )
-
-
-def _lire_classeur(contenu):
-    _verifier_archive(contenu)
-    try:
-        classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
-    except Exception as erreur:  # openpyxl raises many kinds of errors on a damaged workbook
-        raise FichierIllisible(_("classeur Excel endommagé ou d'un autre format")) from erreur
-    try:
-        feuille = classeur.active
-        # The widths come from the sheet's own declaration, which may lie: bound them so that a row stays small.
-        feuille.reset_dimensions()
-        return _lignes_bornees(feuille.iter_rows(max_col=COLONNES_MAX, values_only=True))
-    except (FichierIllisible, FichierRefuse):
-        raise
-    except Exception as erreur:  # a damaged sheet fails only once its rows are read
-        raise FichierIllisible(_("classeur Excel endommagé ou d'un autre format")) from erreur
-    finally:
-        classeur.close()
-
-
-def _lire_csv(contenu):
-    try:
-        texte = contenu.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Spreadsheets on Windows write Windows-1252; its five unassigned bytes fall back to Latin-1.
-        try:
-            texte = contenu.decode("cp1252")
-        except UnicodeDecodeError:
-            texte = contenu.decode("latin-1")
-    premiere_ligne = texte.split("\n", 1)[0]
-    separateur = ";" if premiere_ligne.count(";") > premiere_ligne.count(",") else ","
-    try:
-        return _lignes_bornees(csv.reader(io.StringIO(texte, newline=""), delimiter=separateur))
-    except csv.Error as erreur:
-        raise FichierIllisible(_raison_csv(erreur)) from erreur
-
-
-def _raison_csv(erreur):
-    """Why the CSV reader refused a file, in French: its own messages are English and technical."""
-    if "NUL" in str(erreur):
-        return _("il contient un caractère nul, ce n'est pas un fichier texte")
-    if "field limit" in str(erreur):
-        return _("une cellule dépasse la longueur permise")
-    return _("contenu CSV invalide")
+def _rapport_illisible(erreur):
+    """The one-line report of a file refused before its lines are checked."""
+    if erreur.limite:
+        return f"{erreur}."
+    raison = (
+        erreur.message
+        if erreur.ligne is None
+        else _("ligne %(ligne)s : %(message)s")
+        % {
+            "ligne": erreur.ligne,
+            "message": erreur.message,
+        }
+    )
+    return _("Le fichier n'a pas pu être lu (%(raison)s) : vérifiez qu'il s'agit d'un CSV ou d'un XLSX.") % {
+        "raison": raison
+    }
 
 
 def _reperer_colonnes(entetes):
@@ -295,17 +203,19 @@ def _lire_entier(valeur):
 def analyser_fichier(nom, contenu, user):
     """Every line checked against the objectives the user may record on; a constant number of queries."""
     try:
-        tableau = lire_tableau(nom, contenu)
-    except FichierIllisible as erreur:
-        return Analyse([], [f"Le fichier n'a pas pu être lu ({erreur}) : vérifiez qu'il s'agit d'un CSV ou d'un XLSX."])
-    except FichierRefuse as erreur:
-        return Analyse([], [str(erreur)])
+        ligne_entete, entetes_lues, lignes_lues = _lire(nom, contenu)
+    except ErreurTableur as erreur:
+        return Analyse([], [_rapport_illisible(erreur)])
     entetes = []
-    for index, entete in enumerate(tableau.entetes, start=1):
+    for index, entete in enumerate(entetes_lues, start=1):
         try:
             entetes.append(normaliser_texte(entete) if isinstance(entete, str) else entete)
         except TexteRefuse as erreur:
-            raison = _("Ligne 1 : titre de la colonne %(index)s : %(raison)s") % {"index": index, "raison": erreur}
+            raison = _("Ligne %(ligne)s : titre de la colonne %(index)s : %(raison)s") % {
+                "ligne": ligne_entete,
+                "index": index,
+                "raison": erreur,
+            }
             return Analyse([], [raison])
     positions = _reperer_colonnes(entetes)
     manquantes = [libelle for cle, libelle in OBLIGATOIRES.items() if cle not in positions]
@@ -319,10 +229,10 @@ def analyser_fichier(nom, contenu, user):
                 + f" (colonnes lues : {lues})."
             ],
         )
-    if not tableau.lignes:
+    if not lignes_lues:
         return Analyse([], ["Le fichier ne contient aucune ligne de réalisation."])
     # Text is normalised before anything else reads it: no NUL reaches a query, the session or the database.
-    nettoyees = [(numero, *_nettoyer(ligne, positions)) for numero, ligne in tableau.lignes]
+    nettoyees = [(numero, *_nettoyer(ligne, positions)) for numero, ligne in lignes_lues]
 
     codes = {_code_aire(valeurs.get("aire")) for _, valeurs, refusees in nettoyees if "aire" not in refusees}
     objectifs = {}
@@ -331,6 +241,7 @@ def analyser_fichier(nom, contenu, user):
     aires_connues = set(AireUrbaine.objects.filter(code__in=codes).values_list("code", flat=True))
     permis = set(objectifs_modifiables(user).filter(aire__code__in=codes).values_list("pk", flat=True))
 
+    aujourd_hui = timezone.localdate()
     lignes, erreurs = [], []
     for numero, valeurs, refusees in nettoyees:
         # A refused cell is reported alone: its other checks would quote the invisible character back.
@@ -367,6 +278,8 @@ def analyser_fichier(nom, contenu, user):
                 probleme.append(f"date « {_texte(valeurs.get('date'))} » illisible (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
             elif date < DATE_SIGNATURE:
                 probleme.append(f"date {date:%d/%m/%Y} antérieure à la signature du protocole (27/06/2012)")
+            elif date > aujourd_hui:
+                probleme.append(f"date {date:%d/%m/%Y} postérieure à aujourd'hui ({aujourd_hui:%d/%m/%Y})")
         if "quantite" not in refusees:
             quantite = _lire_entier(valeurs.get("quantite"))
             if quantite is None and not _texte(valeurs.get("quantite")):

@@ -5,7 +5,6 @@ text: templates escape them like any other user input.
 """
 
 import datetime
-import unicodedata
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -41,12 +40,6 @@ class Evenement:
     @property
     def signature(self):
         return f"par {self.auteur} le {date_format(timezone.localtime(self.date), 'SHORT_DATETIME_FORMAT')}"
-
-
-def normaliser(texte):
-    """Lower case without accents, so that « Etude » finds « Étude »."""
-    decompose = unicodedata.normalize("NFKD", str(texte))
-    return "".join(c for c in decompose if not unicodedata.combining(c)).casefold()
 
 
 def _champs_m2m(modele_historique):

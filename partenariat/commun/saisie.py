@@ -14,8 +14,8 @@ from django.forms.utils import ErrorDict
 from django.http import HttpResponseRedirect
 from django.views.generic.edit import BaseUpdateView
 
-from .historique import changements_depuis, normaliser, valeur_affichee
-from .textes import TexteRefuse, normaliser_texte
+from .historique import changements_depuis, valeur_affichee
+from .textes import TexteRefuse, normaliser, normaliser_texte
 
 
 class ErreurMetier(Exception):

@@ -36,6 +36,12 @@ def _est_controle(caractere):
     return unicodedata.category(caractere) == "Cc" or caractere in "\u2028\u2029"
 
 
+def normaliser(texte):
+    """Lower case without accents, so that « Etude » finds « Étude » and « ZONE B1 » reads « zone b1 »."""
+    decompose = unicodedata.normalize("NFKD", str(texte))
+    return "".join(c for c in decompose if not unicodedata.combining(c)).casefold()
+
+
 def nom_caractere(caractere):
     nom = NOMS_CARACTERES.get(caractere, _("caractère de contrôle"))
     return f"{nom} (U+{ord(caractere):04X})"

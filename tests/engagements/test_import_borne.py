@@ -18,6 +18,7 @@ from engagements.forms import TAILLE_MAX_IMPORT
 from engagements.imports import LIGNES_MAX, analyser_fichier
 from engagements.models import Realisation
 from engagements.views import CLE_IMPORTS
+from partenariat.commun import tableur
 from tests.acteurs import construire_monde
 from tests.classeurs import classeur
 
@@ -77,7 +78,7 @@ def test_une_bombe_xlsx_est_refusee_sans_etre_decompressee(client, monde, bombe,
     def interdit(*args, **kwargs):
         raise AssertionError("the workbook was opened")
 
-    monkeypatch.setattr(imports.openpyxl, "load_workbook", interdit)
+    monkeypatch.setattr(tableur.openpyxl, "load_workbook", interdit)
     client.force_login(monde.utilisateurs[role])
     assert refuse(client, televerser(client, bombe, "realisations.xlsx")) == [TROP_GROS]
 

@@ -14,6 +14,7 @@ import tablib
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -187,7 +188,8 @@ def confirmer(client, jeton, donnees=None):
         assert "importée" in messages, messages
         assert compter() == (avant[0] + len(lignes), avant[1] + len(lignes))
         crees = Realisation.objects.filter(pk__gt=depuis)
-        assert all(0 <= r.quantite <= QUANTITE_MAX and r.date >= DATE_SIGNATURE for r in crees)
+        aujourd_hui = timezone.localdate()
+        assert all(0 <= r.quantite <= QUANTITE_MAX and DATE_SIGNATURE <= r.date <= aujourd_hui for r in crees)
         return sorted(crees.values_list("objectif", "date", "quantite", "commentaire"))
     assert reponse["Location"] == URL_IMPORT
     assert "rien n'a été enregistré" in messages, messages
@@ -488,6 +490,8 @@ MAUVAISES = [
     ("date", "31/13/2014", "illisible (attendu JJ/MM/AAAA ou AAAA-MM-JJ)"),
     ("date", "26/06/2012", "antérieure à la signature du protocole (27/06/2012)"),
     ("date", "", "date de réalisation manquante"),
+    ("date", "9999-12-31", "date 31/12/9999 postérieure à aujourd'hui"),
+    ("date", "31/12/9999", "date 31/12/9999 postérieure à aujourd'hui"),
     ("quantite", "-5", "quantité -5 négative"),
     ("quantite", "3.5", "un nombre entier est attendu"),
     ("quantite", "=1+1", "un nombre entier est attendu"),

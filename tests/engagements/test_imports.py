@@ -1,6 +1,7 @@
 """Bulk import of achievements: upload, preview, confirm once; any bad line refuses the whole file."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -8,6 +9,7 @@ import tablib
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from engagements.imports import analyser_fichier
 from engagements.models import Objectif, Realisation
@@ -115,6 +117,8 @@ def test_une_ligne_erronee_refuse_tout_le_fichier_avec_son_numero(client, monde)
         ("002,Lyon,Production de logements sociaux,2013,ménages,15/06/2013,5,", "aucun objectif pour l'aire 002"),
         ("002,Lyon,Production de logements sociaux,2013,,hier,5,", "date « hier » illisible"),
         ("002,Lyon,Production de logements sociaux,2013,,01/01/2012,5,", "antérieure à la signature du protocole"),
+        ("002,Lyon,Production de logements sociaux,2013,,31/12/9999,5,", "date 31/12/9999 postérieure à aujourd'hui ("),
+        ("002,Lyon,Production de logements sociaux,2013,,9999-12-31,5,", "date 31/12/9999 postérieure à aujourd'hui ("),
         ("002,Lyon,Production de logements sociaux,2013,,15/06/2013,-3,", "quantité -3 négative"),
         (
             "002,Lyon,Production de logements sociaux,2013,,15/06/2013,2.5,",
@@ -131,6 +135,28 @@ def test_chaque_sorte_de_ligne_erronee(monde, ligne, message):
     assert len(analyse.erreurs) == 1
     assert analyse.erreurs[0].startswith("Ligne 3 : ")
     assert message in analyse.erreurs[0]
+
+
+def test_une_date_posterieure_a_aujourd_hui_est_refusee_avec_son_numero(monde, monkeypatch):
+    """Today is accepted, tomorrow is not, in a CSV as in a workbook whose cell is a real date."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: datetime.date(2014, 3, 1))
+    lignes = [
+        "002,Lyon,logement_social,2013,,01/03/2014,1,",
+        "",
+        "002,Lyon,logement_social,2013,,02/03/2014,1,",
+        "002,Lyon,logement_social,2013,,2014-03-02,1,",
+    ]
+    analyse = analyser_fichier("r.csv", csv_lyon(*lignes).encode(), monde.utilisateurs["uesl"])
+    assert analyse.erreurs == [
+        "Ligne 4 : date 02/03/2014 postérieure à aujourd'hui (01/03/2014).",
+        "Ligne 5 : date 02/03/2014 postérieure à aujourd'hui (01/03/2014).",
+    ]
+
+    classeur = tablib.Dataset(headers=["Code aire", "Dispositif", "Année", "Date réalisation", "Quantité réalisée"])
+    classeur.append(["002", "logement_social", 2013, datetime.date(2014, 3, 1), 1])
+    classeur.append(["002", "logement_social", 2013, datetime.datetime(9999, 12, 31), 1])
+    analyse = analyser_fichier("r.xlsx", classeur.export("xlsx"), monde.utilisateurs["uesl"])
+    assert analyse.erreurs == ["Ligne 3 : date 31/12/9999 postérieure à aujourd'hui (01/03/2014)."]
 
 
 def test_plusieurs_unites_demandent_la_colonne_unite(monde):
