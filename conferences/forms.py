@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 
 from aires_urbaines.models import AireUrbaine, BassinEmploi, Intercommunalite
+from conferences.regles import aires_observables, intercommunalites_associables
 from partenariat.commun.saisie import (
     BoutonsRadioFiltres,
     CasesFiltrees,
@@ -13,7 +14,6 @@ from partenariat.commun.saisie import (
     VersionMixin,
 )
 from partenariat.models import DATE_SIGNATURE
-from partenariat.permissions import aires_observables, intercommunalites_associables
 
 from .models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
 

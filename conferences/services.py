@@ -4,15 +4,15 @@ from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
 
-from partenariat.commun.saisie import ErreurMetier, prendre_version
-from partenariat.models import periode_courante
-from partenariat.permissions import (
-    exiger,
+from conferences.regles import (
     peut_associer_intercommunalite,
     peut_gerer_conference,
     peut_modifier_conference,
     peut_rattacher_aires,
 )
+from partenariat.commun.acces import exiger
+from partenariat.commun.saisie import ErreurMetier, prendre_version
+from partenariat.models import periode_courante
 
 from .models import ConferenceTerritoriale, MembreConference
 

@@ -4,9 +4,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import CreateView, DetailView, UpdateView
 
+from conferences.regles import peut_gerer_conference, peut_modifier_conference
+from partenariat.commun.acces import AccesMixin
 from partenariat.commun.historique import historique_de
 from partenariat.commun.saisie import EnregistrementMixin, sans_validation_formset
-from partenariat.permissions import AccesMixin, peut_gerer_conference, peut_modifier_conference
 
 from . import services
 from .calendrier import calendrier_reunions

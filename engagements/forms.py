@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aires_urbaines.models import AireUrbaine
+from conferences.regles import aires_modifiables, conferences_modifiables
+from engagements.regles import peut_modifier_objectif
 from partenariat.commun.saisie import Formulaire, FormulaireSaisie, SaisieDate, VersionMixin
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
-from partenariat.permissions import aires_modifiables, conferences_modifiables, peut_modifier_objectif
 
 from .models import Objectif, Realisation
 

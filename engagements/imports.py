@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aires_urbaines.models import AireUrbaine
+from engagements.regles import objectifs_modifiables
 from partenariat.commun.tableur import ErreurTableur, lire_tableau
 from partenariat.commun.textes import TexteRefuse, normaliser, normaliser_texte
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
-from partenariat.permissions import objectifs_modifiables
 
 from .models import Dispositif, Objectif, Realisation, Unite
 

@@ -7,8 +7,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from simple_history.utils import bulk_create_with_history
 
+from engagements.regles import peut_modifier_objectif
+from partenariat.commun.acces import exiger
 from partenariat.commun.saisie import ErreurMetier, prendre_version
-from partenariat.permissions import exiger, peut_modifier_objectif
 
 from .models import Dispositif, Objectif, Realisation, date_de_reference, taux_realisation
 

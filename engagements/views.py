@@ -9,16 +9,12 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 
 from aires_urbaines.models import AireUrbaine
 from conferences.models import ConferenceTerritoriale
+from engagements.regles import peut_modifier_objectif, peut_modifier_realisation, peut_saisir_objectifs
+from partenariat.commun.acces import AccesMixin
 from partenariat.commun.convertisseurs import lire_code_aire, lire_identifiant
 from partenariat.commun.historique import historique_de
 from partenariat.commun.listes import DateDeReferenceMixin, ListeView
 from partenariat.commun.saisie import EnregistrementMixin, ErreurMetier
-from partenariat.permissions import (
-    AccesMixin,
-    peut_modifier_objectif,
-    peut_modifier_realisation,
-    peut_saisir_objectifs,
-)
 
 from . import services
 from .filters import ObjectifFilter

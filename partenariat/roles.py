@@ -113,3 +113,14 @@ def synchroniser_roles(apps=global_apps, using=DEFAULT_DB_ALIAS):
         groupe, crees[nom] = Group.objects.using(using).get_or_create(name=nom)
         groupe.permissions.set([existantes[permission] for permission in voulues])
     return crees
+
+
+def a_portee_nationale(user):
+    """Superusers and the UESL team act on every conference; the answer is kept on the user for the request."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if not hasattr(user, "_portee_nationale"):
+        user._portee_nationale = user.groups.filter(name=EQUIPE_UESL).exists()
+    return user._portee_nationale

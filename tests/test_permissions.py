@@ -10,13 +10,9 @@ from django.urls import reverse
 
 from aires_urbaines.models import Commune, Intercommunalite
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
+from conferences.regles import peut_gerer_conference, peut_modifier_conference
 from engagements.models import Objectif, Realisation
-from partenariat.permissions import (
-    objectifs_modifiables,
-    peut_gerer_conference,
-    peut_modifier_conference,
-    peut_modifier_objectif,
-)
+from engagements.regles import objectifs_modifiables, peut_modifier_objectif
 from tests import acteurs, fabriques
 from tests.acteurs import DISPOSITIF_LIBRE, ROLES, donnees_formset, donnees_membre
 

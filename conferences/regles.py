@@ -1,4 +1,4 @@
-"""Who may change which record: the object-level rules, in one place, and the view mixin that applies them.
+"""Which conferences, areas and intercommunalities a user may record activity on: the conference rules, once.
 
 Model permissions (given to the three groups by `partenariat.roles`) say what a role may do on a kind of record;
 these rules say on which records. Scope is national for superusers and the UESL team; a conference's secretariat
@@ -6,28 +6,15 @@ works only on the conferences it is attached to (`ConferenceTerritoriale.secreta
 - the conference's own fields (name, basins, areas, installation date) stay with national staff;
 - its members, meetings, programming associations and observations are the secretariat's, within the conference's
   own territory: an observation concerns only areas the conference covers, an association only intercommunalities
-  with a commune in those areas (national staff tag and associate anywhere);
-- an objective is the secretariat's when it was agreed by one of its conferences (`objectif.conference`) or when
-  its area is covered by one of them (`conference.aires`), the way the conference page lists its objectives;
-  an achievement follows its objective.
+  with a commune in those areas (national staff tag and associate anywhere).
 """
 
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from .roles import EQUIPE_UESL
+from aires_urbaines.models import AireUrbaine, Intercommunalite
+from partenariat.roles import a_portee_nationale
 
-
-def a_portee_nationale(user):
-    """Superusers and the UESL team act on every conference; the answer is kept on the user for the request."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if not hasattr(user, "_portee_nationale"):
-        user._portee_nationale = user.groups.filter(name=EQUIPE_UESL).exists()
-    return user._portee_nationale
+from .models import ConferenceTerritoriale
 
 
 def ids_conferences_du_secretariat(user):
@@ -59,8 +46,6 @@ def aires_observables(user, conference, observation=None):
     The areas `observation` already holds stay allowed (read from the database, not from the unsaved instance), so
     that editing a record made before this rule neither hides nor silently drops them; only new ones are judged.
     """
-    from aires_urbaines.models import AireUrbaine
-
     if a_portee_nationale(user):
         return AireUrbaine.objects.all()
     permises = Q(pk__in=[])
@@ -89,9 +74,6 @@ def intercommunalites_associables(user, conference, association=None):
     As for observations, the intercommunality `association` holds in the database stays allowed, so an association
     recorded before this rule can still be corrected without being moved.
     """
-    from aires_urbaines.models import Intercommunalite
-    from conferences.models import AssociationProgrammation
-
     if a_portee_nationale(user):
         return Intercommunalite.objects.all()
     permises = Q(pk__in=[])
@@ -113,34 +95,15 @@ def peut_associer_intercommunalite(user, association):
     return associables.filter(pk=association.intercommunalite_id).exists()
 
 
-def peut_modifier_objectif(user, objectif):
-    """Staff, or the secretariat of the conference that agreed it or of a conference covering its area.
-
-    Works on an unsaved objective too, so a form can check the record the user is about to create.
-    """
+def conferences_modifiables(user):
+    """Conferences whose activity the user may record, for form choices."""
     if a_portee_nationale(user):
-        return True
-    mes_conferences = ids_conferences_du_secretariat(user)
-    if not mes_conferences:
-        return False
-    if objectif.conference_id in mes_conferences:
-        return True
-    return objectif.aire_id is not None and objectif.aire_id in ids_aires_modifiables(user)
-
-
-def peut_saisir_objectifs(user, objet=None):
-    """Opening the objective or import forms: staff, or a secretariat of at least one conference."""
-    return a_portee_nationale(user) or bool(ids_conferences_du_secretariat(user))
-
-
-def peut_modifier_realisation(user, realisation):
-    return peut_modifier_objectif(user, realisation.objectif)
+        return ConferenceTerritoriale.objects.all()
+    return ConferenceTerritoriale.objects.filter(pk__in=ids_conferences_du_secretariat(user))
 
 
 def ids_aires_modifiables(user):
     """Areas covered by the user's conferences (secretariat); read once per request."""
-    from aires_urbaines.models import AireUrbaine
-
     if not hasattr(user, "_ids_aires_modifiables"):
         user._ids_aires_modifiables = frozenset(
             AireUrbaine.objects.filter(conferences__in=ids_conferences_du_secretariat(user)).values_list(
@@ -150,59 +113,8 @@ def ids_aires_modifiables(user):
     return user._ids_aires_modifiables
 
 
-def conferences_modifiables(user):
-    """Conferences whose activity the user may record, for form choices."""
-    from conferences.models import ConferenceTerritoriale
-
-    if a_portee_nationale(user):
-        return ConferenceTerritoriale.objects.all()
-    return ConferenceTerritoriale.objects.filter(pk__in=ids_conferences_du_secretariat(user))
-
-
 def aires_modifiables(user):
     """Areas the user may set objectives on, for form choices."""
-    from aires_urbaines.models import AireUrbaine
-
     if a_portee_nationale(user):
         return AireUrbaine.objects.all()
     return AireUrbaine.objects.filter(conferences__in=ids_conferences_du_secretariat(user)).distinct()
-
-
-def objectifs_modifiables(user):
-    """Objectives the user may change or record achievements on: the queryset form of `peut_modifier_objectif`."""
-    from engagements.models import Objectif
-
-    if a_portee_nationale(user):
-        return Objectif.objects.all()
-    mes_conferences = ids_conferences_du_secretariat(user)
-    return Objectif.objects.filter(
-        Q(conference__in=mes_conferences) | Q(aire__conferences__in=mes_conferences)
-    ).distinct()
-
-
-class AccesMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """A write view: signed in, holding `permission_required`, and allowed by `regle` on the record it works on.
-
-    `regle(user, objet)` is one of the rules above; `objet_controle()` returns the record it judges (the record
-    edited, or the conference or objective a new record is added to). Anonymous users are sent to the sign-in page,
-    signed-in users refused get a 403. Both are looked up on the view class, so mixins listed after this one may
-    provide them.
-    """
-
-    def has_permission(self):
-        if not super().has_permission():
-            return False
-        regle = getattr(type(self), "regle", None)
-        if regle is None:
-            return True
-        objet_controle = getattr(self, "objet_controle", None)
-        return regle(self.request.user, objet_controle() if objet_controle else None)
-
-    def get_permission_denied_message(self):
-        return "Vous n'avez pas le droit de modifier cet enregistrement."
-
-
-def exiger(regle, user, objet, *args, message="Vous n'avez pas le droit de modifier cet enregistrement."):
-    """For services: the same rule, refused with a PermissionDenied whatever the caller."""
-    if not regle(user, objet, *args):
-        raise PermissionDenied(message)

@@ -1,0 +1,47 @@
+"""Which objectives and achievements a user may change: a secretariat's are those of its conferences' areas.
+
+An objective is the secretariat's when it was agreed by one of its conferences (`objectif.conference`) or when its
+area is covered by one of them (`conference.aires`), the way the conference page lists its objectives; an
+achievement follows its objective.
+"""
+
+from django.db.models import Q
+
+from conferences.regles import ids_aires_modifiables, ids_conferences_du_secretariat
+from partenariat.roles import a_portee_nationale
+
+from .models import Objectif
+
+
+def peut_modifier_objectif(user, objectif):
+    """Staff, or the secretariat of the conference that agreed it or of a conference covering its area.
+
+    Works on an unsaved objective too, so a form can check the record the user is about to create.
+    """
+    if a_portee_nationale(user):
+        return True
+    mes_conferences = ids_conferences_du_secretariat(user)
+    if not mes_conferences:
+        return False
+    if objectif.conference_id in mes_conferences:
+        return True
+    return objectif.aire_id is not None and objectif.aire_id in ids_aires_modifiables(user)
+
+
+def peut_saisir_objectifs(user, objet=None):
+    """Opening the objective or import forms: staff, or a secretariat of at least one conference."""
+    return a_portee_nationale(user) or bool(ids_conferences_du_secretariat(user))
+
+
+def peut_modifier_realisation(user, realisation):
+    return peut_modifier_objectif(user, realisation.objectif)
+
+
+def objectifs_modifiables(user):
+    """Objectives the user may change or record achievements on: the queryset form of `peut_modifier_objectif`."""
+    if a_portee_nationale(user):
+        return Objectif.objects.all()
+    mes_conferences = ids_conferences_du_secretariat(user)
+    return Objectif.objects.filter(
+        Q(conference__in=mes_conferences) | Q(aire__conferences__in=mes_conferences)
+    ).distinct()
