@@ -14,7 +14,7 @@ from django.db.models import Q
 from aires_urbaines.models import AireUrbaine, Intercommunalite
 from partenariat.roles import a_portee_nationale
 
-from .models import ConferenceTerritoriale
+from .models import AssociationProgrammation, ConferenceTerritoriale
 
 
 def ids_conferences_du_secretariat(user):
