@@ -296,7 +296,12 @@ def touchees(realisations):
 
 
 def noter_modification(date_min=None):
-    """Record a write in the journal, inside the writer's transaction (the counter row lock orders commits)."""
+    """Record a write changing figures from `date_min` on (every date when None), inside the writer's transaction.
+
+    The counter row's lock orders the writes. The journal keeps only what a reader can still need: a write
+    supersedes every earlier entry from its date on (a later version reaching an earlier date answers
+    `modifie_depuis` for them), so the journal stays a staircase of at most one entry per date and needs no pruning.
+    """
     from .models import ModificationAvancement, VersionAvancement
 
     with transaction.atomic():
@@ -304,6 +309,10 @@ def noter_modification(date_min=None):
             VersionAvancement.objects.get_or_create(pk=1)
             VersionAvancement.objects.filter(pk=1).update(version=F("version") + 1)
         version = VersionAvancement.objects.values_list("version", flat=True).get(pk=1)
+        remplacees = ModificationAvancement.objects.all()
+        if date_min is not None:
+            remplacees = remplacees.filter(date_min__gte=date_min)
+        remplacees.delete()
         ModificationAvancement.objects.create(version=version, date_min=date_min)
 
 

@@ -129,6 +129,27 @@ def test_ecritures_en_masse_et_par_lots_tiennent_les_cumuls(monde):
     verifier(objectif, autre)
 
 
+def test_le_journal_ne_garde_que_les_entrees_utiles():
+    """A write supersedes the entries from its date on: the journal never grows past one entry per date."""
+    from engagements.models import ModificationAvancement
+
+    def journal():
+        return list(ModificationAvancement.objects.order_by("version").values_list("date_min", flat=True))
+
+    ModificationAvancement.objects.all().delete()
+    for jour in (D(2013, 5, 1), D(2014, 1, 1), D(2013, 9, 1), D(2013, 9, 1)):
+        avancement.noter_modification(jour)
+    assert journal() == [D(2013, 5, 1), D(2013, 9, 1)]
+    avancement.noter_modification()
+    assert journal() == [None]
+    avancement.noter_modification(D(2015, 1, 1))
+    version = avancement.version_avancement()
+    assert journal() == [None, D(2015, 1, 1)]
+    assert not avancement.modifie_depuis(version, D(2016, 1, 1))
+    assert avancement.modifie_depuis(version - 1, D(2015, 1, 1))
+    assert not avancement.modifie_depuis(version - 1, D(2014, 12, 31))
+
+
 def test_supprimer_un_objectif_supprime_ses_realisations_sans_erreur():
     objectif = fabriques.objectif(fabriques.aire(), annee=2013, cible=100)
     fabriques.realisation(objectif, 10, D(2013, 5, 1))
