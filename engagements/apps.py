@@ -4,6 +4,3 @@ from django.apps import AppConfig
 class EngagementsConfig(AppConfig):
     name = "engagements"
     verbose_name = "Objectifs partagés"
-
-    def ready(self):
-        from . import signals  # noqa: F401

@@ -1,32 +1,38 @@
 """Shared housing objectives per area, scheme and year, and the achievements that measure them."""
 
-import datetime
-
 from django.conf import settings
-from django.db import models
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    F,
-    FloatField,
-    IntegerField,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db import models, transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partenariat.commun.dates import date_de_reference
+from partenariat.commun.dates import date_de_reference  # noqa: F401 — imported from here by other apps
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
+
+from . import avancement
+
+# The progress rule, its expressions and the journal live in `engagements.avancement`; these names stay importable
+# from the models, where the other apps and the reports first found them.
+from .avancement import (  # noqa: F401
+    CHAMPS_CUMULES,
+    TOLERANCE_STATUT,
+    Statut,
+    derniere_annee_close,
+    expression_nb_realisations,
+    expression_prorata,
+    expression_realise,
+    expression_statut_calcule,
+    expression_taux,
+    expressions_avancement,
+    modifie_depuis,
+    noter_modification,
+    prorata_annee,
+    sous_requete_realisations,
+    statut_pour,
+    taux_realisation,
+    version_avancement,
+)
 
 
 class Dispositif(models.TextChoices):
@@ -48,199 +54,37 @@ class Unite(models.TextChoices):
     ENTREPRISES = "entreprises", _("entreprises")
 
 
-class Statut(models.TextChoices):
-    """Progress against the share of the year elapsed (prorata), ±10 points of tolerance."""
-
-    EN_AVANCE = "en_avance", _("En avance")
-    DANS_LES_TEMPS = "dans_les_temps", _("Dans les temps")
-    EN_RETARD = "en_retard", _("En retard")
-    SANS_REALISATION = "sans_realisation", _("Sans réalisation")
-
-
-TOLERANCE_STATUT = 10.0
-CHAMPS_CUMULES = ("realise_cumule", "nb_realisations", "premiere_realisation", "derniere_realisation", "statut_final")
-
-
-def prorata_annee(annee, au):
-    """Share (0–100) of calendar year `annee` elapsed on date `au`: what should be achieved by then."""
-    debut = datetime.date(annee, 1, 1)
-    fin = datetime.date(annee, 12, 31)
-    if au < debut:
-        return 0.0
-    if au >= fin:
-        return 100.0
-    return round(((au - debut).days + 1) * 100.0 / ((fin - debut).days + 1), 2)
-
-
-def taux_realisation(realise, cible):
-    """Completion rate in percent, None when there is no target to measure against."""
-    if not cible:
-        return None
-    return realise * 100.0 / cible
-
-
-def statut_pour(annee, cible, realise, a_realisation, au):
-    """The rule of `ObjectifQuerySet.avec_avancement`'s `statut`, for figures already summed in Python."""
-    if not a_realisation:
-        return Statut.SANS_REALISATION
-    taux = taux_realisation(realise, cible)
-    if taux is None:
-        return Statut.DANS_LES_TEMPS
-    prorata = prorata_annee(annee, au) if ANNEE_DEBUT <= annee <= ANNEE_FIN else 100.0
-    if taux >= prorata + TOLERANCE_STATUT:
-        return Statut.EN_AVANCE
-    if taux >= prorata - TOLERANCE_STATUT:
-        return Statut.DANS_LES_TEMPS
-    return Statut.EN_RETARD
-
-
-def sous_requete_realisations(au, agregat):
-    """`agregat` of an objective's achievements dated by `au`, as a subquery (no join, so no duplicated rows)."""
-    realisations = Realisation.objects.filter(objectif=OuterRef("pk"), date__lte=au).order_by().values("objectif")
-    return Coalesce(Subquery(realisations.annotate(v=agregat).values("v")[:1]), Value(0), output_field=IntegerField())
-
-
-def expression_taux(realise, cible):
-    return Case(
-        When(**{f"{cible}__gt": 0}, then=F(realise) * 100.0 / F(cible)),
-        default=None,
-        output_field=FloatField(),
-    )
-
-
-def _sans_realisation(au):
-    return Q(premiere_realisation__isnull=True) | Q(premiere_realisation__gt=au)
-
-
-def expression_realise(au, cumul="realise_cumule", agregat=None):
-    """Achieved quantity as of `au`, read from the objective's running totals whenever they answer.
-
-    An objective whose last achievement is dated by `au` has achieved its running total, one without any
-    achievement by `au` nothing; only objectives with achievements on both sides of `au` (a past reference date)
-    sum their achievements, so today's figures never read the 500,000 achievements.
-    """
-    return Case(
-        When(derniere_realisation__lte=au, then=F(cumul)),
-        When(_sans_realisation(au), then=Value(0)),
-        default=sous_requete_realisations(au, agregat or Sum("quantite")),
-        output_field=IntegerField(),
-    )
-
-
-def expression_nb_realisations(au):
-    """Number of achievements dated by `au`, from the running count like `expression_realise`."""
-    return expression_realise(au, "nb_realisations", Count("pk"))
-
-
-def expression_prorata(au):
-    """`prorata_annee` of each objective's year on `au`, in SQL (100 outside the period)."""
-    return Case(
-        *[When(annee=annee, then=Value(prorata_annee(annee, au))) for annee in range(ANNEE_DEBUT, ANNEE_FIN + 1)],
-        default=Value(100.0),
-        output_field=FloatField(),
-    )
-
-
-def derniere_annee_close(au):
-    """The last year wholly elapsed on `au`: its objectives' prorata is 100 %."""
-    return au.year if (au.month, au.day) == (12, 31) else au.year - 1
-
-
-def expression_statut_calcule(au):
-    """`statut_pour`'s rule in SQL, on the running totals (a subquery only for past reference dates)."""
-    realise = expression_realise(au)
-    prorata = expression_prorata(au)
-    # In floating point: PostgreSQL's numeric arithmetic costs more than the rest of the list's query.
-    taux = Cast(realise, FloatField()) * Value(100.0) / Cast("cible", FloatField())
-    return Case(
-        When(_sans_realisation(au), then=Value(Statut.SANS_REALISATION)),
-        When(cible=0, then=Value(Statut.DANS_LES_TEMPS)),  # before the rate: no division by zero
-        When(GreaterThanOrEqual(taux, prorata + TOLERANCE_STATUT), then=Value(Statut.EN_AVANCE)),
-        When(GreaterThanOrEqual(taux, prorata - TOLERANCE_STATUT), then=Value(Statut.DANS_LES_TEMPS)),
-        default=Value(Statut.EN_RETARD),
-        output_field=models.CharField(),
-    )
-
-
-def _a_terme(au):
-    """Objectives whose status on `au` is their stored final status: year over, no achievement after `au`."""
-    return Q(annee__lte=derniere_annee_close(au)) & (
-        Q(premiere_realisation__isnull=True) | Q(derniere_realisation__lte=au)
-    )
-
-
-def expressions_avancement(au):
-    """realise, a_realisation, prorata and statut as of `au`, as SQL expressions (annotate or filter).
-
-    The status rule is `statut_pour`'s; objectives whose year is over read their stored final status instead
-    of computing it again.
-    """
-    return {
-        "realise": expression_realise(au),
-        "a_realisation": Case(
-            When(_sans_realisation(au), then=Value(False)), default=Value(True), output_field=BooleanField()
-        ),
-        "prorata": expression_prorata(au),
-        "statut": Case(
-            When(_a_terme(au), then=F("statut_final")),
-            default=expression_statut_calcule(au),
-            output_field=models.CharField(),
-        ),
-    }
-
-
 class ObjectifQuerySet(models.QuerySet):
     def avec_avancement(self, au=None):
         """Annotate realise, taux and statut as of date `au` (default today), all computed in SQL so they sort."""
-        expressions = expressions_avancement(date_de_reference(au))
-        return self.annotate(
-            realise=expressions["realise"],
-            a_realisation=expressions["a_realisation"],
-            prorata=expressions["prorata"],
-            statut=expressions["statut"],
-        ).annotate(taux=expression_taux("realise", "cible"))
+        return avancement.annoter_avancement(self, au)
 
     def de_statut(self, statut, au=None):
-        """Objectives in `statut` as of `au` (the rule of `avec_avancement`, without annotating the rows).
-
-        Spelt out on the stored final status where it applies, so that the planner estimates the row count from
-        the column's statistics: on the bare CASE it guessed 250 rows out of 14,000 and chose a nested loop.
-        """
-        au = date_de_reference(au)
-        a_terme = _a_terme(au)
-        return self.alias(statut_calcule=expression_statut_calcule(au)).filter(
-            (a_terme & Q(statut_final=statut)) | (~a_terme & Q(statut_calcule=statut))
-        )
+        """Objectives in `statut` as of `au` (the rule of `avec_avancement`, without annotating the rows)."""
+        return avancement.filtrer_statut(self, statut, au)
 
     def nb_realisations_au(self, au):
         """Achievements of these objectives dated by `au`, from the running counts (no scan of achievements)."""
-        somme = self.order_by().aggregate(n=Coalesce(Sum(expression_nb_realisations(au)), Value(0)))
-        return somme["n"]
+        return avancement.nb_realisations_au(self, au)
 
     def recalculer_cumuls(self, depuis=None):
-        """Recompute the running totals and final status of these objectives from their achievements.
+        """Recompute the running totals and final status of these objectives (see `avancement.recalculer_cumuls`)."""
+        return avancement.recalculer_cumuls(self, depuis)
 
-        Two UPDATEs: the final status reads the totals the first one wrote. Callers that may race lock the
-        objectives first (see `engagements.signals`). `depuis`: the earliest achievement date the write touched
-        (every date when unknown), for the journal of cached figures.
-        """
-        noter_modification(depuis)
-        realisations = Realisation.objects.filter(objectif=OuterRef("pk")).order_by().values("objectif")
-        self.order_by().update(
-            realise_cumule=Coalesce(
-                Subquery(realisations.annotate(total=Sum("quantite")).values("total")[:1]),
-                Value(0),
-                output_field=models.PositiveBigIntegerField(),
-            ),
-            nb_realisations=Coalesce(
-                Subquery(realisations.annotate(n=Count("pk")).values("n")[:1]),
-                Value(0),
-                output_field=models.PositiveIntegerField(),
-            ),
-            premiere_realisation=Subquery(realisations.annotate(d=Min("date")).values("d")[:1]),
-            derniere_realisation=Subquery(realisations.annotate(d=Max("date")).values("d")[:1]),
-        )
-        return self.order_by().update(statut_final=expression_statut_calcule(datetime.date.max))
+    def bulk_create(self, objs, *args, **kwargs):
+        """New objectives change the national figures; they have no achievement, their default totals are right."""
+        with transaction.atomic():
+            crees = super().bulk_create(objs, *args, **kwargs)
+            avancement.noter_modification()
+        return crees
+
+    def delete(self):
+        with transaction.atomic():
+            resultat = super().delete()
+            avancement.noter_modification()
+        return resultat
+
+    delete.queryset_only = True  # as Django's: no `Objectif.objects.delete()` emptying the table
 
     def convenus_au(self, au):
         """Objectives agreed by `au`: an objective without an agreement date counts from the start of its year."""
@@ -334,21 +178,58 @@ class Objectif(models.Model):
                 if not champ.primary_key and champ.name not in CHAMPS_CUMULES
             ]
         creation = self._state.adding
-        super().save(*args, **kwargs)
-        # A new objective has no achievement yet: its default final status is right.
-        if not creation and (not kwargs.get("update_fields") or "cible" in kwargs["update_fields"]):
-            type(self).objects.filter(pk=self.pk).update(statut_final=expression_statut_calcule(datetime.date.max))
-        noter_modification()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if not creation and "cible" in (kwargs.get("update_fields") or ["cible"]):
+                avancement.tenir_cumuls([self.pk])  # the target decides the final status
+            else:
+                avancement.noter_modification()  # a new objective has no achievement: its default totals are right
 
     def get_absolute_url(self):
         from django.urls import reverse
 
         return reverse("engagements:objectif_detail", args=[self.pk])
 
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            resultat = super().delete(*args, **kwargs)
+            avancement.noter_modification()
+        return resultat
+
     @property
     def statut_libelle(self):
         statut = getattr(self, "statut", None)
         return Statut(statut).label if statut else ""
+
+
+class RealisationQuerySet(models.QuerySet):
+    """Writes in bulk keep their objectives' running totals, like `Realisation.save` and `delete`."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic():
+            crees = super().bulk_create(objs, *args, **kwargs)
+            avancement.tenir_cumuls([r.objectif_id for r in crees], [r.date for r in crees] or [None])
+        return crees
+
+    def update(self, **kwargs):
+        if not {"objectif", "objectif_id", "date", "quantite"} & kwargs.keys():
+            return super().update(**kwargs)
+        with transaction.atomic():
+            memes = Realisation.objects.filter(pk__in=list(self.values_list("pk", flat=True)))
+            ids_avant, dates_avant = avancement.touchees(memes)
+            nombre = super().update(**kwargs)
+            ids_apres, dates_apres = avancement.touchees(memes)
+            avancement.tenir_cumuls(ids_avant + ids_apres, dates_avant + dates_apres or [None])
+        return nombre
+
+    def delete(self):
+        with transaction.atomic():
+            ids, dates = avancement.touchees(self)
+            resultat = super().delete()
+            avancement.tenir_cumuls(ids, dates or [None])
+        return resultat
+
+    delete.queryset_only = True  # as Django's: no `Realisation.objects.delete()` emptying the table
 
 
 class Realisation(models.Model):
@@ -371,6 +252,8 @@ class Realisation(models.Model):
     saisi_le = models.DateTimeField(_("saisi le"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = RealisationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("réalisation")
         verbose_name_plural = _("réalisations")
@@ -392,6 +275,22 @@ class Realisation(models.Model):
 
     def __str__(self):
         return f"{self.quantite} — {self.date:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        """Keep the running totals; an achievement moved to another objective or date changes the former too."""
+        with transaction.atomic():
+            avant = None
+            if self.pk is not None:
+                avant = Realisation.objects.filter(pk=self.pk).values_list("objectif_id", "date").first()
+            super().save(*args, **kwargs)
+            objectif_avant, date_avant = avant or (None, self.date)
+            avancement.tenir_cumuls([self.objectif_id, objectif_avant], [self.date, date_avant])
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            resultat = super().delete(*args, **kwargs)
+            avancement.tenir_cumuls([self.objectif_id], [self.date])
+        return resultat
 
 
 class VersionAvancement(models.Model):
@@ -421,28 +320,3 @@ class ModificationAvancement(models.Model):
 
     def __str__(self):
         return f"{self.version} ({self.date_min or 'toutes dates'})"
-
-
-def noter_modification(date_min=None):
-    """Record a write in the journal, inside the writer's transaction (the counter row lock orders commits)."""
-    from django.db import transaction
-
-    with transaction.atomic():
-        if not VersionAvancement.objects.filter(pk=1).update(version=F("version") + 1):
-            VersionAvancement.objects.get_or_create(pk=1)
-            VersionAvancement.objects.filter(pk=1).update(version=F("version") + 1)
-        version = VersionAvancement.objects.values_list("version", flat=True).get(pk=1)
-        ModificationAvancement.objects.create(version=version, date_min=date_min)
-
-
-def version_avancement():
-    return VersionAvancement.objects.filter(pk=1).values_list("version", flat=True).first() or 0
-
-
-def modifie_depuis(version, au):
-    """Whether a write committed after `version` changed the figures as of `au`."""
-    return (
-        ModificationAvancement.objects.filter(version__gt=version)
-        .filter(Q(date_min__isnull=True) | Q(date_min__lte=au))
-        .exists()
-    )

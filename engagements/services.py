@@ -9,9 +9,11 @@ from simple_history.utils import bulk_create_with_history
 
 from engagements.regles import peut_modifier_objectif
 from partenariat.commun.acces import exiger
+from partenariat.commun.dates import date_de_reference
 from partenariat.commun.saisie import ErreurMetier, prendre_version
 
-from .models import Dispositif, Objectif, Realisation, date_de_reference, taux_realisation
+from .avancement import taux_realisation
+from .models import Dispositif, Objectif, Realisation
 
 
 @dataclass
@@ -176,7 +178,5 @@ def importer_realisations(lignes, user, jeton):
             )
             for ligne in lignes
         ]
-        crees = bulk_create_with_history(realisations, Realisation, default_user=user, default_change_reason=motif)
-        # Bulk inserts send no signal.
-        Objectif.objects.filter(pk__in=ids).recalculer_cumuls(depuis=min(ligne.date for ligne in lignes))
-        return crees
+        # `Realisation.objects.bulk_create` brings the objectives' running totals in step.
+        return bulk_create_with_history(realisations, Realisation, default_user=user, default_change_reason=motif)

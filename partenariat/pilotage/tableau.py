@@ -2,24 +2,13 @@
 
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.db.models import Count, Q
 
 from aires_urbaines.models import AireUrbaine, EntreePhase, PhaseDeploiement
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, EtatInstallation, Observation
-from engagements.models import (
-    Dispositif,
-    Objectif,
-    Realisation,
-    Statut,
-    derniere_annee_close,
-    expression_nb_realisations,
-    modifie_depuis,
-    statut_pour,
-    taux_realisation,
-    version_avancement,
-)
+
+# The national figures are the progress module's; `agreger_avancement` is imported from here by the reports.
+from engagements.avancement import Statut, agreger_avancement, avancement_national  # noqa: F401
 from partenariat.models import Clause, periode_courante
 
 
@@ -74,127 +63,6 @@ def etat_deploiement(au):
     else:
         etat = Etat.EN_COURS
     return etat, par_phase, dans_dispositif, grandes
-
-
-def avancement_national(au):
-    """`agreger_avancement` of every objective agreed by `au`, plus every achievement counted, kept in cache.
-
-    The cached figures are served while no write since their computation reached `au` (the journal of
-    `ModificationAvancement`): a date in 2013 stays cached while staff record this year's achievements.
-    """
-    cle = f"avancement-national:{au.isoformat()}"
-    entree = cache.get(cle)
-    if entree is not None and not modifie_depuis(entree[0], au):
-        return entree[1]
-    version = version_avancement()  # read before computing: a write committed meanwhile invalidates
-    avancement = agreger_avancement(Objectif.objects.convenus_au(au), au)
-    avancement["nb_realisations_total"] = avancement["nb_realisations"] + Objectif.objects.non_convenus_au(
-        au
-    ).nb_realisations_au(au)
-    cache.set(cle, (version, avancement), timeout=3600)
-    return avancement
-
-
-def agreger_avancement(objectifs, au):
-    """Totals, counts by status and by scheme, and achievements counted, of a set of objectives as of `au`.
-
-    Today (or later) every objective's figures are its running totals: one grouped SQL query. On a past date
-    the objectives with achievements on both sides of `au` need their sums up to `au`; SQL would repeat that
-    subquery in every expression using it (0.4 s on 50,000 objectives), so their sums come from one grouped
-    query and the rule (`statut_pour`) is applied here.
-    """
-    if au >= timezone.localdate():
-        return _agreger_en_sql(objectifs, au)
-    return _agreger_a_date_passee(objectifs, au)
-
-
-def _resultat(par_statut, par_dispositif, nb_realisations):
-    cible = sum(cumul["cible"] for cumul in par_dispositif.values())
-    realise = sum(cumul["realise"] for cumul in par_dispositif.values())
-    return {
-        "totaux": {"cible_totale": cible, "realise_total": realise, "taux": taux_realisation(realise, cible)},
-        "statuts": [(Statut(code).label, code, par_statut[code]) for code in Statut.values],
-        "par_dispositif": [
-            (libelle, par_dispositif[code]) for code, libelle in Dispositif.choices if code in par_dispositif
-        ],
-        "nb_realisations": nb_realisations,
-    }
-
-
-def _agreger_en_sql(objectifs, au):
-    """Grouped by scheme (7 groups, hashed), counted by status with filtered counts: grouping by the status
-    expression itself made PostgreSQL sort the 50,000 rows."""
-    par_code = {code: Count("pk", filter=Q(statut=code)) for code in Statut.values}
-    groupes = (
-        objectifs.order_by()
-        .avec_avancement(au)
-        .values("dispositif")
-        .annotate(
-            n=Count("pk"),
-            cible_groupe=Sum("cible"),
-            realise_groupe=Sum("realise"),
-            nb_groupe=Sum(expression_nb_realisations(au)),
-            **par_code,
-        )
-    )
-    par_statut = dict.fromkeys(Statut.values, 0)
-    par_dispositif = {}
-    nb_realisations = 0
-    for groupe in groupes:
-        for code in Statut.values:
-            par_statut[code] += groupe[code]
-        par_dispositif[groupe["dispositif"]] = {
-            "n": groupe["n"],
-            "cible": groupe["cible_groupe"] or 0,
-            "realise": int(groupe["realise_groupe"] or 0),
-        }
-        nb_realisations += int(groupe["nb_groupe"] or 0)
-    return _resultat(par_statut, par_dispositif, nb_realisations)
-
-
-def _agreger_a_date_passee(objectifs, au):
-    a_cheval = objectifs.filter(premiere_realisation__lte=au, derniere_realisation__gt=au)
-    sommes = {
-        pk: (total, n)
-        for pk, total, n in Realisation.objects.filter(date__lte=au, objectif__in=a_cheval.values("pk"))
-        .order_by()
-        .values("objectif")
-        .annotate(total=Sum("quantite"), n=Count("pk"))
-        .values_list("objectif", "total", "n")
-    }
-    annee_close = derniere_annee_close(au)
-    par_statut = dict.fromkeys(Statut.values, 0)
-    par_dispositif = {}
-    nb_realisations = 0
-    lignes = objectifs.order_by().values_list(
-        "pk",
-        "dispositif",
-        "annee",
-        "cible",
-        "realise_cumule",
-        "nb_realisations",
-        "premiere_realisation",
-        "derniere_realisation",
-        "statut_final",
-    )
-    for pk, dispositif, annee, cible, cumul, nb, premiere, derniere, statut_final in lignes:
-        if premiere is None or premiere > au:
-            realise, nb = 0, 0
-        elif derniere > au:
-            realise, nb = sommes[pk]
-        else:
-            realise = cumul
-        if annee <= annee_close and (premiere is None or derniere <= au):
-            statut = statut_final  # year over, no later achievement: the stored final status
-        else:
-            statut = statut_pour(annee, cible, realise, nb > 0, au)
-        par_statut[statut] += 1
-        groupe = par_dispositif.setdefault(dispositif, {"n": 0, "cible": 0, "realise": 0})
-        groupe["n"] += 1
-        groupe["cible"] += cible
-        groupe["realise"] += realise
-        nb_realisations += nb
-    return _resultat(par_statut, par_dispositif, nb_realisations)
 
 
 def etat_du_protocole(au):

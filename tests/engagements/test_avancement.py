@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from engagements.models import Objectif, Statut, prorata_annee
+from engagements.avancement import Statut, prorata_annee
+from engagements.models import Objectif
 from engagements.services import synthese_objectifs
 from tests import fabriques
 

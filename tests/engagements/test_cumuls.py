@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as reglages
 from hypothesis import strategies as st
 
-from engagements import services
+from engagements import avancement, services
+from engagements.avancement import Statut, statut_pour
 from engagements.imports import LigneImport
-from engagements.models import Dispositif, Objectif, Realisation, Statut, statut_pour
+from engagements.models import Dispositif, Objectif, Realisation
 from partenariat.roles import synchroniser_roles
 from tests import fabriques
 from tests.acteurs import construire_monde
@@ -106,6 +107,49 @@ def test_changer_la_cible_change_le_statut_final():
     assert Objectif.objects.avec_avancement(D(2020, 1, 1)).get().statut == Statut.EN_RETARD
 
 
+def test_ecritures_en_masse_et_par_lots_tiennent_les_cumuls(monde):
+    """The admin's bulk deletion, a QuerySet update (or `bulk_update`) and `bulk_create` keep the totals too."""
+    objectif = monde.objectif_lyon
+    autre = fabriques.objectif(objectif.aire, annee=2014, cible=40)
+    Realisation.objects.bulk_create(
+        [
+            Realisation(objectif=objectif, date=D(2013, 3, 1), quantite=4),
+            Realisation(objectif=autre, date=D(2014, 2, 1), quantite=6),
+        ]
+    )
+    verifier(objectif, autre)
+    Realisation.objects.filter(objectif=autre).update(objectif=objectif, date=D(2013, 2, 1))
+    verifier(objectif, autre)
+    realisations = list(Realisation.objects.filter(objectif=objectif))
+    for realisation in realisations:
+        realisation.quantite += 1
+    Realisation.objects.bulk_update(realisations, ["quantite"])
+    verifier(objectif, autre)
+    Realisation.objects.filter(objectif=objectif, date__lte=D(2013, 3, 1)).delete()
+    verifier(objectif, autre)
+
+
+def test_le_journal_ne_garde_que_les_entrees_utiles():
+    """A write supersedes the entries from its date on: the journal never grows past one entry per date."""
+    from engagements.models import ModificationAvancement
+
+    def journal():
+        return list(ModificationAvancement.objects.order_by("version").values_list("date_min", flat=True))
+
+    ModificationAvancement.objects.all().delete()
+    for jour in (D(2013, 5, 1), D(2014, 1, 1), D(2013, 9, 1), D(2013, 9, 1)):
+        avancement.noter_modification(jour)
+    assert journal() == [D(2013, 5, 1), D(2013, 9, 1)]
+    avancement.noter_modification()
+    assert journal() == [None]
+    avancement.noter_modification(D(2015, 1, 1))
+    version = avancement.version_avancement()
+    assert journal() == [None, D(2015, 1, 1)]
+    assert not avancement.modifie_depuis(version, D(2016, 1, 1))
+    assert avancement.modifie_depuis(version - 1, D(2015, 1, 1))
+    assert not avancement.modifie_depuis(version - 1, D(2014, 12, 31))
+
+
 def test_supprimer_un_objectif_supprime_ses_realisations_sans_erreur():
     objectif = fabriques.objectif(fabriques.aire(), annee=2013, cible=100)
     fabriques.realisation(objectif, 10, D(2013, 5, 1))
@@ -153,6 +197,10 @@ def test_avancement_sql_egal_a_la_regle_sur_les_realisations(objectifs, dates):
             assert set(Objectif.objects.de_statut(statut, au).values_list("pk", flat=True)) == attendu
         nb = sum(1 for _, realisations in crees for date, _ in realisations if date <= au)
         assert Objectif.objects.nb_realisations_au(au) == nb
+        # The rule's Python form on the running totals (the dashboard's past dates) equals its SQL form.
+        en_python = avancement._agreger_a_date_passee(Objectif.objects.all(), au)
+        assert en_python == avancement._agreger_en_sql(Objectif.objects.all(), au)
+        assert en_python["nb_realisations"] == nb
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from engagements.models import Objectif, Realisation, Statut
-from partenariat.pilotage import tableau
-from partenariat.pilotage.tableau import agreger_avancement
+from engagements import avancement
+from engagements.avancement import Statut, agreger_avancement
+from engagements.models import Objectif, Realisation
 from tests import fabriques
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,6 @@ def test_calcul_en_sql_et_calcul_a_date_passee_identiques(au):
     objectif = fabriques.objectif(fabriques.aire(), annee=2014, cible=0)
     fabriques.realisation(objectif, 3, datetime.date(2014, 6, 1))
     objectifs = Objectif.objects.all()
-    en_sql = tableau._agreger_en_sql(objectifs, au)
-    assert en_sql == tableau._agreger_a_date_passee(objectifs, au)
+    en_sql = avancement._agreger_en_sql(objectifs, au)
+    assert en_sql == avancement._agreger_a_date_passee(objectifs, au)
     assert en_sql["nb_realisations"] == Realisation.objects.filter(date__lte=au).count()

@@ -6,9 +6,9 @@ import uuid
 import pytest
 
 from engagements import services
+from engagements.avancement import agreger_avancement, avancement_national
 from engagements.imports import LigneImport
 from engagements.models import Objectif, Realisation
-from partenariat.pilotage.tableau import agreger_avancement, avancement_national
 from tests.acteurs import construire_monde
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.db import connection, transaction
 
 from aires_urbaines.models import AireUrbaine, BassinEmploi, Commune
 from conferences.models import ConferenceTerritoriale, MembreConference, Reunion
-from engagements.models import Dispositif, Objectif, Realisation, Unite, noter_modification
+from engagements.avancement import noter_modification
+from engagements.models import Dispositif, Objectif, Realisation, Unite
 
 PREFIXE = "Charge – "
 NOTE_OBJECTIF = PREFIXE + "objectif généré"
@@ -125,25 +126,24 @@ def generer(aires, nb_objectifs, nb_realisations, hasard):
         ),
         batch_size=5_000,
     )
+    total = 0
     if objectifs and nb_realisations:
-        lot = []
-        total = 0
+        tirages = []
         for n in range(nb_realisations):
-            objectif = objectifs[n % len(objectifs)]
-            lot.append(
+            rang = n % len(objectifs)
+            jour = hasard.randrange(0, 365)
+            tirages.append((rang, jour, hasard.randrange(0, objectifs[rang].cible // 5 + 2)))
+        # Inserted objective by objective: each lot's `bulk_create` then recomputes the running totals of a few
+        # thousand objectives, not of every objective in each of the 25 lots. Same draws, so the same figures.
+        tirages.sort(key=lambda tirage: tirage[0])
+        for debut in range(0, len(tirages), 20_000):
+            lot = [
                 Realisation(
-                    objectif=objectif,
-                    date=datetime.date(objectif.annee, 1, 1) + datetime.timedelta(days=hasard.randrange(0, 365)),
-                    quantite=hasard.randrange(0, objectif.cible // 5 + 2),
+                    objectif=objectifs[rang],
+                    date=datetime.date(objectifs[rang].annee, 1, 1) + datetime.timedelta(days=jour),
+                    quantite=quantite,
                 )
-            )
-            if len(lot) == 20_000:
-                Realisation.objects.bulk_create(lot)
-                total += len(lot)
-                lot = []
-        Realisation.objects.bulk_create(lot)
-        total += len(lot)
-        Objectif.objects.filter(notes=NOTE_OBJECTIF).recalculer_cumuls()
-    else:
-        total = 0
+                for rang, jour, quantite in tirages[debut : debut + 20_000]
+            ]
+            total += len(Realisation.objects.bulk_create(lot))
     return len(conferences), len(objectifs), total
