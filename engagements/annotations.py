@@ -10,7 +10,8 @@ from django.db.models.functions import Coalesce
 from conferences.models import avec_conference
 from partenariat.commun.dates import date_de_reference
 
-from .models import Objectif, expression_realise, expression_taux
+from .avancement import expression_realise, expression_taux
+from .models import Objectif
 
 
 def annoter_aires(aires, au=None):

@@ -4,7 +4,8 @@ from aires_urbaines.models import AireUrbaine, PhaseDeploiement
 from partenariat.commun.saisie import Formulaire
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN
 
-from .models import Dispositif, Objectif, Statut
+from .avancement import Statut
+from .models import Dispositif, Objectif
 
 
 class ObjectifFilter(django_filters.FilterSet):

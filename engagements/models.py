@@ -7,31 +7,16 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partenariat.commun.dates import date_de_reference  # noqa: F401 — imported from here by other apps
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
 
 from . import avancement
 
 # The progress rule, its expressions and the journal live in `engagements.avancement`; these names stay importable
 # from the models, where the other apps and the reports first found them.
-from .avancement import (  # noqa: F401
+from .avancement import (
     CHAMPS_CUMULES,
-    TOLERANCE_STATUT,
     Statut,
-    derniere_annee_close,
-    expression_nb_realisations,
-    expression_prorata,
-    expression_realise,
-    expression_statut_calcule,
-    expression_taux,
-    expressions_avancement,
-    modifie_depuis,
-    noter_modification,
-    prorata_annee,
-    sous_requete_realisations,
-    statut_pour,
     taux_realisation,
-    version_avancement,
 )
 
 

@@ -3,7 +3,8 @@ from django.utils.html import format_html
 
 from partenariat.commun.colonnes import NombreColumn, TauxColumn, prefixe_url
 
-from .models import Objectif, Statut
+from .avancement import Statut
+from .models import Objectif
 
 
 class ObjectifTable(tables.Table):

@@ -8,7 +8,7 @@ from django.db.models import Q
 from aires_urbaines.models import AireUrbaine
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation
 from engagements.annotations import annoter_aires, annoter_conferences
-from engagements.models import taux_realisation
+from engagements.avancement import taux_realisation
 from engagements.services import objectifs_pour, realisations_de, serie_cumulee, synthese_objectifs
 from partenariat.commun import graphiques
 from partenariat.commun.dates import date_de_reference

@@ -19,14 +19,15 @@ from conferences.models import (
     Observation,
     Reunion,
 )
-from engagements.models import Objectif, Realisation, Statut, expressions_avancement, taux_realisation
+from engagements.avancement import Statut, agreger_avancement, expressions_avancement, taux_realisation
+from engagements.models import Objectif, Realisation
 from engagements.services import realisations_de, serie_cumulee
 from partenariat.commun import graphiques
 from partenariat.commun.pdf import nom_de_fichier, rendre_html, rendre_pdf
 from partenariat.models import periode_courante
 
 from .contextes import contexte_aire, contexte_conference
-from .tableau import agreger_avancement, etat_deploiement, etat_du_protocole
+from .tableau import etat_deploiement, etat_du_protocole
 
 AUTEUR = "Suivi du protocole-cadre Action Logement × associations d'élus"
 MOTS_CLES_COMMUNS = ["protocole-cadre 2012", "Action Logement", "UESL", "AdCF", "AMGVF", "ACUF"]

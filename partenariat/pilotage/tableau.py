@@ -8,7 +8,7 @@ from aires_urbaines.models import AireUrbaine, EntreePhase, PhaseDeploiement
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, EtatInstallation, Observation
 
 # The national figures are the progress module's; `agreger_avancement` is imported from here by the reports.
-from engagements.avancement import Statut, agreger_avancement, avancement_national  # noqa: F401
+from engagements.avancement import Statut, avancement_national
 from partenariat.models import Clause, periode_courante
 
 

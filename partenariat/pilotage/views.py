@@ -18,13 +18,14 @@ from conferences.models import ConferenceTerritoriale, EtatInstallation
 from conferences.tables import ConferenceTable
 from conferences.views import droits_conference, historique_conference
 from engagements.annotations import annoter_aires, annoter_conferences
+from engagements.avancement import avancement_national
 from partenariat.commun.dates import lire_date
 from partenariat.commun.frise import frise_deploiement
 from partenariat.commun.listes import DateDeReferenceMixin, ListeView
 from partenariat.models import periode_courante
 
 from .contextes import contexte_aire, contexte_conference
-from .tableau import avancement_national, etat_du_protocole
+from .tableau import etat_du_protocole
 
 
 class TableauDeBordView(LoginRequiredMixin, TemplateView):

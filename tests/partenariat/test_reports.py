@@ -17,7 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conferences.models import ConferenceTerritoriale
-from engagements.models import Objectif, Realisation, Statut
+from engagements.avancement import Statut
+from engagements.models import Objectif, Realisation
 from partenariat.commun.pdf import AdresseRefusee, fetcher_statique, rendre_pdf, trouver_fichier_statique
 from partenariat.commun.templatetags.rapports_pdf import date_longue_fr, espacer, nombre, taux
 from partenariat.pilotage.reports import (
