@@ -12,6 +12,7 @@ works only on the conferences it is attached to (`ConferenceTerritoriale.secreta
 from django.db.models import Q
 
 from aires_urbaines.models import AireUrbaine, Intercommunalite
+from partenariat.commun.acces import declarer_permissions
 from partenariat.roles import a_portee_nationale
 
 from .models import AssociationProgrammation, ConferenceTerritoriale
@@ -118,3 +119,32 @@ def aires_modifiables(user):
     if a_portee_nationale(user):
         return AireUrbaine.objects.all()
     return AireUrbaine.objects.filter(conferences__in=ids_conferences_du_secretariat(user)).distinct()
+
+
+def gere_la_conference_de(user, objet):
+    """A conference's activity: `objet` is the conference, or one of its records (saved or about to be)."""
+    conference = objet if isinstance(objet, ConferenceTerritoriale) else getattr(objet, "conference", None)
+    return peut_gerer_conference(user, conference)
+
+
+PERMISSIONS = {
+    "conferences.add_conferenceterritoriale": ("conferences.add_conferenceterritoriale", peut_modifier_conference),
+    "conferences.change_conferenceterritoriale": (
+        "conferences.change_conferenceterritoriale",
+        peut_modifier_conference,
+    ),
+    # Members are edited on their conference's page: asked about the conference.
+    **{
+        f"conferences.{action}_membreconference": (f"conferences.{action}_membreconference", gere_la_conference_de)
+        for action in ("add", "change", "delete")
+    },
+    **{
+        f"conferences.{action}_{modele}": (f"conferences.{action}_{modele}", gere_la_conference_de)
+        for action in ("add", "change")
+        for modele in ("reunion", "associationprogrammation", "observation")
+    },
+}
+
+
+def declarer():
+    declarer_permissions(PERMISSIONS)

@@ -2,12 +2,11 @@
 
 from contextlib import contextmanager
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from conferences.regles import (
     peut_associer_intercommunalite,
-    peut_gerer_conference,
-    peut_modifier_conference,
     peut_rattacher_aires,
 )
 from partenariat.commun.acces import exiger
@@ -69,6 +68,11 @@ def _enregistrer_membres(conference, user, membres, supprimes):
         membre.save()
 
 
+def permission(modele, objet):
+    """Adding or changing a conference's record: two permissions, one rule."""
+    return f"conferences.{'change' if objet.pk else 'add'}_{modele}"
+
+
 def _historique_des_membres(conference):
     """Members' history, quoted when a conference save is refused because its composition changed meanwhile."""
     return ((MembreConference.history.filter(conference_id=conference.pk), lambda e: f"Membre « {e.nom} »"),)
@@ -76,7 +80,7 @@ def _historique_des_membres(conference):
 
 def installer_conference(conference, user, *, bassins=(), aires=(), membres=()):
     """Register a new conference with its perimeter and members (installed or not yet: its date may be empty)."""
-    exiger(peut_modifier_conference, user, conference)
+    exiger(user, "conferences.add_conferenceterritoriale", conference)
     with transaction.atomic(), _refus_de_la_base("Une conférence porte déjà ce nom."):
         conference.version = 1
         conference.skip_history_when_saving = True
@@ -93,7 +97,7 @@ def installer_conference(conference, user, *, bassins=(), aires=(), membres=()):
 
 def modifier_conference(conference, user, version, *, bassins, aires, membres=(), membres_supprimes=()):
     """Change a conference's fields, perimeter and members, unless someone saved it since `version` was read."""
-    exiger(peut_modifier_conference, user, conference)
+    exiger(user, "conferences.change_conferenceterritoriale", conference)
     with transaction.atomic(), _refus_de_la_base("Une conférence porte déjà ce nom."):
         prendre_version(
             ConferenceTerritoriale, conference, version, ErreurConference, lies=_historique_des_membres(conference)
@@ -105,7 +109,7 @@ def modifier_conference(conference, user, version, *, bassins, aires, membres=()
 
 def modifier_membres(conference, user, version, *, membres=(), membres_supprimes=()):
     """Change a conference's members (its secretariat may); the conference takes a new version all the same."""
-    exiger(peut_gerer_conference, user, conference)
+    exiger(user, "conferences.change_membreconference", conference)
     with transaction.atomic():
         prendre_version(
             ConferenceTerritoriale, conference, version, ErreurConference, lies=_historique_des_membres(conference)
@@ -129,7 +133,7 @@ def avertissements_installation(conference):
 
 def enregistrer_reunion(reunion, user):
     """Record or correct a meeting of a conference."""
-    exiger(peut_gerer_conference, user, reunion.conference)
+    exiger(user, permission("reunion", reunion), reunion)
     with transaction.atomic():
         _historiser(reunion, user)
         reunion.save()
@@ -138,8 +142,9 @@ def enregistrer_reunion(reunion, user):
 
 def enregistrer_association(association, user):
     """Record the association of a conference with an intercommunality's programming document, or its progress."""
-    exiger(peut_gerer_conference, user, association.conference)
-    exiger(peut_associer_intercommunalite, user, association, message=MESSAGE_INTERCOMMUNALITE_HORS_PERIMETRE)
+    exiger(user, permission("associationprogrammation", association), association)
+    if not peut_associer_intercommunalite(user, association):
+        raise PermissionDenied(MESSAGE_INTERCOMMUNALITE_HORS_PERIMETRE)
     message = "Cette conférence est déjà associée à ce document de cette intercommunalité."
     with transaction.atomic(), _refus_de_la_base(message):
         _historiser(association, user)
@@ -149,8 +154,9 @@ def enregistrer_association(association, user):
 
 def enregistrer_observation(observation, user, aires):
     """Record an observation or a study shared by a conference, with the areas it concerns."""
-    exiger(peut_gerer_conference, user, observation.conference)
-    exiger(peut_rattacher_aires, user, observation, aires, message=MESSAGE_AIRES_HORS_PERIMETRE)
+    exiger(user, permission("observation", observation), observation)
+    if not peut_rattacher_aires(user, observation, aires):
+        raise PermissionDenied(MESSAGE_AIRES_HORS_PERIMETRE)
     with transaction.atomic():
         _enregistrer_avec_relations(observation, user, {"aires": aires})
     return observation

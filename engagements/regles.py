@@ -8,6 +8,7 @@ achievement follows its objective.
 from django.db.models import Q
 
 from conferences.regles import ids_aires_modifiables, ids_conferences_du_secretariat
+from partenariat.commun.acces import declarer_permissions
 from partenariat.roles import a_portee_nationale
 
 from .models import Objectif
@@ -45,3 +46,18 @@ def objectifs_modifiables(user):
     return Objectif.objects.filter(
         Q(conference__in=mes_conferences) | Q(aire__conferences__in=mes_conferences)
     ).distinct()
+
+
+PERMISSIONS = {
+    # Opening the objective form or the import: staff, or the secretariat of at least one conference.
+    "engagements.saisir_objectifs": ("engagements.add_objectif", peut_saisir_objectifs),
+    "engagements.importer_realisations": ("engagements.add_realisation", peut_saisir_objectifs),
+    "engagements.add_objectif": ("engagements.add_objectif", peut_modifier_objectif),
+    "engagements.change_objectif": ("engagements.change_objectif", peut_modifier_objectif),
+    "engagements.add_realisation": ("engagements.add_realisation", peut_modifier_realisation),
+    "engagements.change_realisation": ("engagements.change_realisation", peut_modifier_realisation),
+}
+
+
+def declarer():
+    declarer_permissions(PERMISSIONS)

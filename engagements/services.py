@@ -106,7 +106,7 @@ def _historiser(objet, user, motif=None):
 
 def convenir_objectif(objectif, user):
     """Record a new objective agreed for an area, a scheme and a year."""
-    exiger(peut_modifier_objectif, user, objectif)
+    exiger(user, "engagements.add_objectif", objectif)
     try:
         with transaction.atomic():
             objectif.version = 1
@@ -119,7 +119,7 @@ def convenir_objectif(objectif, user):
 
 def modifier_objectif(objectif, user, version):
     """Change an objective, unless someone saved it since the user read `version` (no lost update)."""
-    exiger(peut_modifier_objectif, user, objectif)
+    exiger(user, "engagements.change_objectif", objectif)
     try:
         with transaction.atomic():
             prendre_version(Objectif, objectif, version, ErreurEngagement)
@@ -132,7 +132,7 @@ def modifier_objectif(objectif, user, version):
 
 def enregistrer_realisation(realisation, user):
     """Record an achievement (who recorded it is the acting user) or correct one; the rate follows by itself."""
-    exiger(peut_modifier_objectif, user, realisation.objectif)
+    exiger(user, f"engagements.{'change' if realisation.pk else 'add'}_realisation", realisation)
     with transaction.atomic():
         if realisation.pk is None:
             realisation.saisi_par = user

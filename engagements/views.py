@@ -5,16 +5,16 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, FormView, TemplateView
 
 from aires_urbaines.models import AireUrbaine
 from conferences.models import ConferenceTerritoriale
-from engagements.regles import peut_modifier_objectif, peut_modifier_realisation, peut_saisir_objectifs
 from partenariat.commun.acces import AccesMixin
 from partenariat.commun.convertisseurs import lire_code_aire, lire_identifiant
 from partenariat.commun.historique import historique_de
 from partenariat.commun.listes import DateDeReferenceMixin, ListeView
-from partenariat.commun.saisie import EnregistrementMixin, ErreurMetier
+from partenariat.commun.saisie import EditionView, ErreurMetier
 
 from . import services
 from .filters import ObjectifFilter
@@ -49,9 +49,8 @@ class ObjectifListView(DateDeReferenceMixin, ListeView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        saisie = peut_saisir_objectifs(user)
-        context["peut_ajouter"] = saisie and user.has_perm("engagements.add_objectif")
-        context["peut_importer"] = saisie and user.has_perm("engagements.add_realisation")
+        context["peut_ajouter"] = user.has_perm("engagements.saisir_objectifs")
+        context["peut_importer"] = user.has_perm("engagements.importer_realisations")
         return context
 
 
@@ -61,15 +60,14 @@ class ObjectifDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView)
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         objectif = get_object_or_404(Objectif.objects.pour_liste(self.au), pk=self.kwargs["pk"])
-        user = self.request.user
-        modifiable = peut_modifier_objectif(user, objectif)
+        user, nouvelle = self.request.user, Realisation(objectif=objectif)
         context.update(
             objectif=objectif,
             realisations=objectif.realisations.select_related("saisi_par").order_by("-date", "-pk"),
             historique=_historique_objectif(objectif),
-            peut_modifier=modifiable and user.has_perm("engagements.change_objectif"),
-            peut_ajouter_realisation=modifiable and user.has_perm("engagements.add_realisation"),
-            peut_modifier_realisation=modifiable and user.has_perm("engagements.change_realisation"),
+            peut_modifier=user.has_perm("engagements.change_objectif", objectif),
+            peut_ajouter_realisation=user.has_perm("engagements.add_realisation", nouvelle),
+            peut_modifier_realisation=user.has_perm("engagements.change_realisation", nouvelle),
         )
         return context
 
@@ -86,50 +84,27 @@ class RealisationDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["historique"] = historique_de(self.object)
-        context["peut_modifier"] = user.has_perm("engagements.change_realisation") and peut_modifier_realisation(
-            user, self.object
-        )
+        context["peut_modifier"] = user.has_perm("engagements.change_realisation", self.object)
         return context
 
 
 # --- Data entry -------------------------------------------------------------------------------------------------
 
 
-class ObjetEditeMixin:
-    """Edit views read their record once: the permission check and the form share it."""
+class ObjectifCreateView(EditionView):
+    """`?conference=<pk>` or `?aire=<code>` fill the form in from the page the user came from."""
 
-    def get_object(self, queryset=None):
-        if not hasattr(self, "_objet"):
-            self._objet = super().get_object(queryset)
-        return self._objet
-
-    def objet_controle(self):
-        return self.get_object()
-
-
-class ObjectifFormMixin(EnregistrementMixin):
+    creation = True
+    permission_required = "engagements.saisir_objectifs"
     model = Objectif
     form_class = ObjectifForm
     template_name = "engagements/objectif_form.html"
+    titre = "Nouvel objectif partagé"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
         return kwargs
-
-    def get_message_succes(self):
-        return f"L'objectif « {self.object} » est enregistré ; son taux de réalisation est à jour."
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
-
-class ObjectifCreateView(AccesMixin, ObjectifFormMixin, CreateView):
-    """`?conference=<pk>` or `?aire=<code>` fill the form in from the page the user came from."""
-
-    permission_required = "engagements.add_objectif"
-    regle = peut_saisir_objectifs
-    titre = "Nouvel objectif partagé"
 
     def get_initial(self):
         initial = super().get_initial()
@@ -144,6 +119,9 @@ class ObjectifCreateView(AccesMixin, ObjectifFormMixin, CreateView):
         initial.setdefault("date_accord", timezone.localdate())
         return initial
 
+    def get_message_succes(self):
+        return f"L'objectif « {self.object} » est enregistré ; son taux de réalisation est à jour."
+
     def get_url_annulation(self):
         return reverse("engagements:objectif_list")
 
@@ -151,13 +129,19 @@ class ObjectifCreateView(AccesMixin, ObjectifFormMixin, CreateView):
         return services.convenir_objectif(form.instance, self.request.user)
 
 
-class ObjectifUpdateView(AccesMixin, ObjetEditeMixin, ObjectifFormMixin, UpdateView):
+class ObjectifUpdateView(ObjectifCreateView):
+    creation = False
     permission_required = "engagements.change_objectif"
-    regle = peut_modifier_objectif
     titre = "Modifier l'objectif « {objet} »"
 
     def get_queryset(self):
         return Objectif.objects.select_related("aire", "conference")
+
+    def get_initial(self):
+        return {}
+
+    def get_url_annulation(self):
+        return self.objet.get_absolute_url()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -168,10 +152,26 @@ class ObjectifUpdateView(AccesMixin, ObjetEditeMixin, ObjectifFormMixin, UpdateV
         return services.modifier_objectif(form.instance, self.request.user, form.cleaned_data["version"])
 
 
-class RealisationFormMixin(EnregistrementMixin):
+class RealisationCreateView(EditionView):
+    """A new achievement belongs to the objective of the URL; the permission is asked about it."""
+
+    creation = True
+    permission_required = "engagements.add_realisation"
     model = Realisation
     form_class = RealisationForm
     template_name = "engagements/realisation_form.html"
+    titre = "Nouvelle réalisation"
+
+    def nouvel_objet(self):
+        objectif = get_object_or_404(Objectif.objects.select_related("aire"), pk=self.kwargs["pk"])
+        return Realisation(objectif=objectif)
+
+    @cached_property
+    def objectif(self):
+        return self.objet.objectif
+
+    def get_initial(self):
+        return {**super().get_initial(), "date": timezone.localdate()}
 
     def get_message_succes(self):
         return (
@@ -191,36 +191,19 @@ class RealisationFormMixin(EnregistrementMixin):
         return self.objectif.get_absolute_url()
 
     def enregistrer(self, form):
-        form.instance.objectif = self.objectif
         return services.enregistrer_realisation(form.instance, self.request.user)
 
 
-class RealisationCreateView(AccesMixin, RealisationFormMixin, CreateView):
-    permission_required = "engagements.add_realisation"
-    regle = peut_modifier_objectif
-    titre = "Nouvelle réalisation"
-
-    def objet_controle(self):
-        if not hasattr(self, "objectif"):
-            self.objectif = get_object_or_404(Objectif.objects.select_related("aire"), pk=self.kwargs["pk"])
-        return self.objectif
-
-    def get_initial(self):
-        return {**super().get_initial(), "date": timezone.localdate()}
-
-
-class RealisationUpdateView(AccesMixin, ObjetEditeMixin, RealisationFormMixin, UpdateView):
+class RealisationUpdateView(RealisationCreateView):
+    creation = False
     permission_required = "engagements.change_realisation"
-    regle = peut_modifier_realisation
     titre = "Modifier la réalisation du {objet.date:%d/%m/%Y}"
 
     def get_queryset(self):
         return Realisation.objects.select_related("objectif__aire")
 
-    def objet_controle(self):
-        realisation = self.get_object()
-        self.objectif = realisation.objectif
-        return realisation
+    def get_initial(self):
+        return {}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -232,8 +215,7 @@ class RealisationUpdateView(AccesMixin, ObjetEditeMixin, RealisationFormMixin, U
 
 
 class ImportMixin(AccesMixin):
-    permission_required = "engagements.add_realisation"
-    regle = peut_saisir_objectifs
+    permission_required = "engagements.importer_realisations"
 
 
 class ImportRealisationsView(ImportMixin, FormView):

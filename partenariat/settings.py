@@ -133,6 +133,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Object rules of each app (`<app>/regles.py`): `user.has_perm(permission, record)`.
+    "rules.permissions.ObjectPermissionBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

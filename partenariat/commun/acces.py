@@ -1,32 +1,47 @@
-"""The access rule of every write view and service: signed in, the model permission, and the record's own rule."""
+"""Access to every write: signed in, the role's model permission, and the record's own rule, checked as one.
 
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+Each app declares its object rules once (`<app>/regles.py`, registered when the app is ready), so that
+`user.has_perm("conferences.change_reunion", reunion)` answers the same question in views, templates and services.
+A permission asked about a new record is asked about the unsaved record with its parent set
+(`Reunion(conference=…)`): the rule reads the parent.
+"""
+
+import rules
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from rules.contrib.views import PermissionRequiredMixin
+
+MESSAGE_REFUS = _("Vous n'avez pas le droit de modifier cet enregistrement.")
+
+
+def permission_et_regle(permission, regle):
+    """A predicate: the role holds the model `permission` (through its group) and `regle(user, objet)` allows it."""
+
+    @rules.predicate(name=f"{permission} × {regle.__name__}")
+    def predicat(user, objet=None):
+        return user.is_active and permission in user.get_all_permissions() and bool(regle(user, objet))
+
+    return predicat
+
+
+def declarer_permissions(permissions):
+    """Register `{name: (model permission, rule)}`; `user.has_perm(name, objet)` then applies both."""
+    for nom, (permission, regle) in permissions.items():
+        rules.set_perm(nom, permission_et_regle(permission, regle))
 
 
 class AccesMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """A write view: signed in, holding `permission_required`, and allowed by `regle` on the record it works on.
+    """A write view: `permission_required` asked with `user.has_perms(…, get_permission_object())`.
 
-    `regle(user, objet)` is one of the rules above; `objet_controle()` returns the record it judges (the record
-    edited, or the conference or objective a new record is added to). Anonymous users are sent to the sign-in page,
-    signed-in users refused get a 403. Both are looked up on the view class, so mixins listed after this one may
-    provide them.
+    Anonymous users are sent to the sign-in page, signed-in users refused get a 403.
     """
 
-    def has_permission(self):
-        if not super().has_permission():
-            return False
-        regle = getattr(type(self), "regle", None)
-        if regle is None:
-            return True
-        objet_controle = getattr(self, "objet_controle", None)
-        return regle(self.request.user, objet_controle() if objet_controle else None)
-
     def get_permission_denied_message(self):
-        return "Vous n'avez pas le droit de modifier cet enregistrement."
+        return MESSAGE_REFUS
 
 
-def exiger(regle, user, objet, *args, message="Vous n'avez pas le droit de modifier cet enregistrement."):
-    """For services: the same rule, refused with a PermissionDenied whatever the caller."""
-    if not regle(user, objet, *args):
+def exiger(user, permission, objet, message=MESSAGE_REFUS):
+    """For services: the same permission, refused with a PermissionDenied whatever the caller."""
+    if not user.has_perm(permission, objet):
         raise PermissionDenied(message)

@@ -12,8 +12,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.http import HttpResponseRedirect
-from django.views.generic.edit import BaseUpdateView
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic.detail import SingleObjectTemplateResponseMixin
+from django.views.generic.edit import ModelFormMixin, ProcessFormView
 
+from .acces import AccesMixin
 from .historique import changements_depuis, valeur_affichee
 from .textes import TexteRefuse, normaliser, normaliser_texte
 
@@ -242,37 +246,56 @@ def sans_validation_formset(formset):
         sans_validation(formulaire)
 
 
-class EnregistrementMixin:
-    """Form views whose valid form is handed to a service; a refusal is shown on the form, input kept.
+class EditionView(AccesMixin, SingleObjectTemplateResponseMixin, ModelFormMixin, ProcessFormView):
+    """One view to add and to edit a record; its valid form is handed to a service, a refusal shown on the form.
 
+    `creation = True` edits a new record built by `nouvel_objet()` (with its parent set), otherwise the record of
+    the URL. The record is read once, and the permission (`permission_required`) is asked about it either way.
     Subclasses implement `enregistrer(form)` (calls the service, returns the saved record) and set `titre` and
     `message_succes` (both formatted with `objet`, the record).
     """
 
+    creation = False
     titre = ""
-    message_succes = "Enregistrement effectué."
+    message_succes = _("Enregistrement effectué.")
+
+    @cached_property
+    def objet(self):
+        return self.nouvel_objet() if self.creation else self.get_object()
+
+    def nouvel_objet(self):
+        return self.model()
+
+    def get_permission_object(self):
+        return self.objet
+
+    def get(self, request, *args, **kwargs):
+        self.object = None if self.creation else self.objet
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = None if self.creation else self.objet
+        if "_filtrer" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        # « Chercher » in a long list: show the page again with the user's input, save nothing.
+        form = self.get_form()
+        self.sans_validation(form)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.objet
+        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("titre", self.titre.format(objet=getattr(self, "object", None)))
+        context.setdefault("titre", self.titre.format(objet=self.object))
         context.setdefault("annuler", self.get_url_annulation())
         return context
 
     def get_url_annulation(self):
-        """Back to the record, or to the conference a new record was being added to."""
-        for objet in (getattr(self, "object", None), getattr(self, "conference", None)):
-            if objet is not None and hasattr(objet, "get_absolute_url"):
-                return objet.get_absolute_url()
-        return "/"
-
-    def post(self, request, *args, **kwargs):
-        if "_filtrer" not in request.POST:
-            return super().post(request, *args, **kwargs)
-        # « Chercher » in a long list: show the page again with the user's input, save nothing.
-        self.object = self.get_object() if isinstance(self, BaseUpdateView) else None
-        form = self.get_form()
-        self.sans_validation(form)
-        return self.render_to_response(self.get_context_data(form=form))
+        """Back to the record; views of new records say where they were opened from."""
+        return self.objet.get_absolute_url() if self.objet.pk else "/"
 
     def sans_validation(self, form):
         sans_validation(form)

@@ -19,6 +19,7 @@ from conferences.tables import ConferenceTable
 from conferences.views import droits_conference, historique_conference
 from engagements.annotations import annoter_aires, annoter_conferences
 from engagements.avancement import avancement_national
+from engagements.models import Objectif
 from partenariat.commun.dates import lire_date
 from partenariat.commun.frise import frise_deploiement
 from partenariat.commun.listes import DateDeReferenceMixin, ListeView
@@ -212,8 +213,10 @@ class ConferenceDetailView(LoginRequiredMixin, TemplateView):
             context.update(contexte_conference(pk=self.kwargs["pk"]))
         except ConferenceTerritoriale.DoesNotExist:
             raise Http404(_("Aucune conférence ne porte ce numéro.")) from None
+        conference, user = context["conference"], self.request.user
         context.update(
-            historique=historique_conference(context["conference"]),
-            **droits_conference(self.request.user, context["conference"]),
+            historique=historique_conference(conference),
+            peut_ajouter_objectif=user.has_perm("engagements.add_objectif", Objectif(conference=conference)),
+            **droits_conference(user, conference),
         )
         return context
