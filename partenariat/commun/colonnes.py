@@ -73,6 +73,11 @@ class Tableau(tables.Table):
     computed once per column: no column of the product varies them by row.
     """
 
+    @property
+    def caption(self):
+        """`Meta.caption`, the table's `<caption>`: django-tables2 keeps no such option itself."""
+        return getattr(getattr(self, "Meta", None), "caption", None)
+
     @functools.cached_property
     def _signatures_de_rendu(self):
         return {}

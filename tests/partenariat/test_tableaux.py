@@ -84,6 +84,7 @@ def test_cellules_des_conferences(lyon, admin_client):
 def test_en_tetes_accessibles_et_liens_de_tri(lyon, admin_client):
     page = admin_client.get("/aires/?sort=-population").content.decode()
 
+    assert "<caption>Aires urbaines</caption>" in page
     entetes = re.findall(r"<th [^>]*>.*?</th>", page, re.S)
     assert len(entetes) == 9 and all('scope="col"' in th for th in entetes)
     population = next(th for th in entetes if "Population" in th)
@@ -108,6 +109,7 @@ def test_tri_appliqué_aux_lignes(admin_client):
 def test_liste_vide(admin_client):
     page = admin_client.get("/objectifs/").content.decode()
     assert '<tr><td colspan="9">Aucun objectif ne correspond à ces filtres.</td></tr>' in page
+    assert "<caption>Objectifs partagés</caption>" in page
 
 
 def test_exports_en_valeurs_brutes(lyon, admin_client):
