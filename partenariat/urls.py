@@ -4,10 +4,6 @@ from django.urls import include, path, reverse_lazy
 
 from partenariat.comptes import ReinitialisationView
 
-admin.site.site_header = "Suivi du protocole-cadre Action Logement × élus"
-admin.site.site_title = "Administration du suivi du protocole"
-admin.site.index_title = "Administration"
-
 urlpatterns = [
     path("", include("partenariat.pilotage.urls")),
     path("aires/", include("aires_urbaines.urls")),
