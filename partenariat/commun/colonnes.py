@@ -1,11 +1,11 @@
 """Table columns shared by the lists: French numbers on screen, raw values in exports."""
 
 import functools
+import html
 
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import localize, number_format
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django_tables2.rows import BoundRow
 from django_tables2.utils import signature
@@ -70,7 +70,7 @@ class Tableau(tables.Table):
     Every cell is still django-tables2's (`BoundRow.get_cell`: accessor, choices, empty values, links,
     `render_FOO`); only the `<tr><td>` around them skips the template engine, and the signature of each render
     function is inspected once per table: both cost more than the data on 100-row pages. `td` attributes are
-    computed once per column: no column of the product varies them by row.
+    computed once per column and pinned rows are not shown: no list of the product has either.
     """
 
     @property
@@ -91,7 +91,14 @@ class Tableau(tables.Table):
     def lignes(self):
         """The cells of each row of the page as HTML, `{{ value }}` as a template would show it (localised, escaped)."""
         colonnes = [(colonne, colonne.attrs["td"].as_html()) for colonne in self.columns]
-        for ligne in self.paginated_rows:
-            ligne = Ligne(ligne.record, table=self)
-            cellules = [(attrs, localize(ligne.cellule(colonne))) for colonne, attrs in colonnes]
-            yield mark_safe("".join(f"<td {attrs}>{conditional_escape(cellule)}</td>" for attrs, cellule in cellules))
+        for enregistrement in self.paginated_rows.data:
+            ligne = Ligne(enregistrement, table=self)
+            cellules = (f"<td {attrs}>{en_html(ligne.cellule(colonne))}</td>" for colonne, attrs in colonnes)
+            yield mark_safe("".join(cellules))
+
+
+def en_html(valeur):
+    """`conditional_escape(localize(valeur))` without django.utils.html's lazy-argument check, paid on every cell."""
+    if hasattr(valeur, "__html__"):
+        return valeur.__html__()
+    return html.escape(str(localize(valeur)))
