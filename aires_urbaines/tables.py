@@ -1,12 +1,12 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from partenariat.commun.colonnes import NombreColumn, TauxColumn, prefixe_url
+from partenariat.commun.colonnes import NombreColumn, Tableau, TauxColumn, prefixe_url
 
 from .models import AireUrbaine
 
 
-class AireUrbaineTable(tables.Table):
+class AireUrbaineTable(Tableau):
     code = tables.Column(verbose_name="Code")
     nom = tables.Column(verbose_name="Aire urbaine")
     categorie = tables.Column(verbose_name="Catégorie")

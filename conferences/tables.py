@@ -1,12 +1,12 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from partenariat.commun.colonnes import NombreColumn
+from partenariat.commun.colonnes import NombreColumn, Tableau
 
 from .models import ConferenceTerritoriale, EtatInstallation
 
 
-class ConferenceTable(tables.Table):
+class ConferenceTable(Tableau):
     nom = tables.Column(verbose_name="Conférence", linkify=True)
     bassins = tables.ManyToManyColumn(verbose_name="Bassins d'emploi", orderable=False)
     aires = tables.ManyToManyColumn(verbose_name="Aires urbaines", orderable=False, linkify_item=True)

@@ -1,13 +1,13 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from partenariat.commun.colonnes import NombreColumn, TauxColumn, prefixe_url
+from partenariat.commun.colonnes import NombreColumn, Tableau, TauxColumn, prefixe_url
 
 from .avancement import Statut
 from .models import Objectif
 
 
-class ObjectifTable(tables.Table):
+class ObjectifTable(Tableau):
     """Also the format of the bulk import of achievements: area code, scheme, year come first."""
 
     aire__code = tables.Column(verbose_name="Code aire")

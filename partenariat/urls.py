@@ -6,10 +6,6 @@ from conferences import urls as urls_conferences
 from partenariat.comptes import ReinitialisationView
 from partenariat.pilotage import urls as urls_pilotage
 
-admin.site.site_header = "Suivi du protocole-cadre Action Logement × élus"
-admin.site.site_title = "Administration du suivi du protocole"
-admin.site.index_title = "Administration"
-
 urlpatterns = [
     path("", include("partenariat.pilotage.urls")),
     # The area and conference pages compose every app: built in the pilotage layer, named in the apps' namespaces.

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class CommunConfig(AppConfig):
-    """The shared template tags (`{% load tableaux %}`) and the path converters every urls.py uses."""
+    """The shared template tags and the path converters every urls.py uses."""
 
     name = "partenariat.commun"
     label = "commun"

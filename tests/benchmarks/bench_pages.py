@@ -94,7 +94,6 @@ def main():
     from engagements.models import Objectif, Realisation
 
     setup_test_environment()
-    settings.ALLOWED_HOSTS = ["testserver"]
     preparer(options.complet)
     print(
         f"Base : {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} — "
@@ -105,7 +104,7 @@ def main():
     )
     client = Client()
     client.force_login(utilisateur)
-    with override_settings(ROOT_URLCONF="tests.benchmarks.bench_urls"):
+    with override_settings(ROOT_URLCONF="tests.benchmarks.bench_urls", ALLOWED_HOSTS=["testserver"]):
         plancher, _ = mesurer(client, "/__nue__/", options.repetitions)
         print(f"\n{'page':40} {'médiane':>10} {'requêtes':>9} {'× vue nue':>10}")
         print(f"{'Vue Django nue (plancher)':40} {plancher:8.1f} ms {0:9d} {1:10.1f}")

@@ -75,10 +75,12 @@ def csv_de(*lignes):
 def test_une_bombe_xlsx_est_refusee_sans_etre_decompressee(client, monde, bombe, monkeypatch, role):
     assert len(bombe) < TAILLE_MAX_IMPORT  # the upload form lets it through: only its inflated size tells
 
-    def interdit(*args, **kwargs):
-        raise AssertionError("the workbook was opened")
+    class OpenpyxlInterdit:
+        def __getattr__(self, nom):
+            raise AssertionError("the workbook was opened")
 
-    monkeypatch.setattr(tableur.openpyxl, "load_workbook", interdit)
+    # The reader's own name for openpyxl is replaced, not openpyxl itself.
+    monkeypatch.setattr(tableur, "openpyxl", OpenpyxlInterdit())
     client.force_login(monde.utilisateurs[role])
     assert refuse(client, televerser(client, bombe, "realisations.xlsx")) == [TROP_GROS]
 
