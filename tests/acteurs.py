@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from aires_urbaines.models import BassinEmploi, Intercommunalite
+from aires_urbaines.models import BassinEmploi, Commune, Intercommunalite
 from conferences.models import AssociationProgrammation, MembreConference, Observation, Reunion
 from engagements.models import Dispositif, Objectif, Realisation
 from partenariat.roles import ELUS, EQUIPE_UESL, SECRETARIAT_CONFERENCE
@@ -16,12 +16,24 @@ from tests import fabriques
 ROLES = ("anonyme", "elu", "secretariat_autre", "secretariat", "uesl", "admin")
 
 
-def utilisateur(username, groupe=None, **attributs):
-    """Tests sign in with force_login: no password, so no slow hashing."""
-    user = get_user_model().objects.create_user(username=username, password=None, **attributs)
+def utilisateur(username, groupe=None, password=None, **attributs):
+    """Tests sign in with force_login: no password unless the test signs in for real, so no slow hashing."""
+    user = get_user_model().objects.create_user(username=username, password=password, **attributs)
     if groupe:
         user.groups.add(Group.objects.get(name=groupe))
     return user
+
+
+def connecte(client, user):
+    """The client signed in as `user`; left anonymous for None (the `anonyme` role)."""
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def connecte_compte(client, username):
+    """The client signed in as one of the accounts `charger_demo` creates."""
+    return connecte(client, get_user_model().objects.get(username=username))
 
 
 @dataclass
@@ -32,6 +44,7 @@ class Monde:
     aire_marseille: object
     bassin_lyon: object
     epci_lyon: object
+    epci_marseille: object
     membre_lyon: object
     reunion_lyon: object
     reunion_marseille: object
@@ -41,6 +54,23 @@ class Monde:
     objectif_marseille: object
     realisation_lyon: object
     utilisateurs: dict = field(default_factory=dict)
+    aire_paris: object = None  # set by rattacher_communes
+
+
+def rattacher_communes(monde):
+    """The world, with each intercommunality holding a commune of its area and Paris covered by no one.
+
+    Which intercommunalities a conference may be associated with follows from the communes of its areas.
+    """
+    monde.aire_paris = fabriques.aire("001", "Paris", population=12_223_100)
+    for code, nom, region, aire, epci in (
+        ("69123", "Lyon", "82", monde.aire_lyon, monde.epci_lyon),
+        ("13055", "Marseille", "93", monde.aire_marseille, monde.epci_marseille),
+    ):
+        Commune.objects.create(
+            code_insee=code, nom=nom, departement=code[:2], region=region, aire_urbaine=aire, intercommunalite=epci
+        )
+    return monde
 
 
 def construire_monde():
@@ -50,7 +80,9 @@ def construire_monde():
     bassin_lyon = BassinEmploi.objects.create(code="8214", nom="Lyon")
     BassinEmploi.objects.create(code="9310", nom="Marseille - Aubagne")
     epci_lyon = Intercommunalite.objects.create(siren="246900245", nom="CU de Lyon", nature="CU")
-    Intercommunalite.objects.create(siren="241300391", nom="CU Marseille Provence Métropole", nature="CU")
+    epci_marseille = Intercommunalite.objects.create(
+        siren="241300391", nom="CU Marseille Provence Métropole", nature="CU"
+    )
     lyon = fabriques.conference("Conférence de Lyon", datetime.date(2012, 11, 15), [aire_lyon])
     lyon.bassins.add(bassin_lyon)
     marseille = fabriques.conference("Conférence de Marseille", datetime.date(2013, 2, 4), [aire_marseille])
@@ -77,6 +109,7 @@ def construire_monde():
         aire_marseille=aire_marseille,
         bassin_lyon=bassin_lyon,
         epci_lyon=epci_lyon,
+        epci_marseille=epci_marseille,
         membre_lyon=MembreConference.objects.create(
             conference=lyon, nom="Anne Durand", college="employeurs", organisation="MEDEF", fonction="Présidente"
         ),

@@ -1,8 +1,10 @@
-"""Fixtures shared by every app's tests: the protocol's real facts, built by the same code as the demo."""
+"""Fixtures shared by every app's tests: the protocol's real facts, built by the same code as the demo, and one
+small world of conferences, records and users of every role (tests/acteurs.py) that the modules build on."""
 
 import pytest
 
 from aires_urbaines.imports import REFERENTIELS as DONNEES
+from tests import acteurs
 
 
 @pytest.fixture
@@ -19,3 +21,23 @@ def cache_vide():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def monde(db):
+    """Lyon's and Marseille's conferences with one record of every kind, and one user per role (acteurs.ROLES)."""
+    return acteurs.construire_monde()
+
+
+@pytest.fixture
+def communes(monde):
+    """Adds to the world a commune in each intercommunality and Paris, covered by no conference (use with `monde`)."""
+    return acteurs.rattacher_communes(monde)
+
+
+@pytest.fixture
+def demo(db):
+    """The demo's data set and accounts (elu, uesl, secretariat-lyon…), as `charger_demo` loads them."""
+    from django.core.management import call_command
+
+    call_command("charger_demo", verbosity=0)

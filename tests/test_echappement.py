@@ -9,7 +9,7 @@ from django.urls import reverse
 from conferences.calendrier import echapper
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
 from engagements.models import Objectif, Realisation
-from tests.acteurs import DISPOSITIF_LIBRE, construire_monde, donnees_formset
+from tests.acteurs import DISPOSITIF_LIBRE, connecte, donnees_formset
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +30,9 @@ def page(client, url):
 
 
 @pytest.fixture
-def saisies(client):
+def saisies(client, monde):
     """Every text field of the write pages filled with the trap, through the pages themselves."""
-    monde = construire_monde()
-    client.force_login(monde.utilisateurs["uesl"])
+    connecte(client, monde.utilisateurs["uesl"])
 
     def poster(url, donnees):
         reponse = client.post(url, donnees)

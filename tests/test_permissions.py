@@ -8,37 +8,19 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from aires_urbaines.models import Commune, Intercommunalite
+from aires_urbaines.models import Intercommunalite
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
 from conferences.regles import peut_gerer_conference, peut_modifier_conference
 from engagements.models import Objectif, Realisation
 from engagements.regles import objectifs_modifiables, peut_modifier_objectif
-from tests import acteurs, fabriques
-from tests.acteurs import DISPOSITIF_LIBRE, ROLES, donnees_formset, donnees_membre
+from tests import acteurs
+from tests.acteurs import DISPOSITIF_LIBRE, ROLES, connecte, donnees_formset, donnees_membre
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("communes")]
 
 AGENTS = {"secretariat", "uesl", "admin"}  # may record Lyon's activity
 NATIONAUX = {"uesl", "admin"}  # may change Lyon's own fields and create conferences
 CHOIX_INVALIDE = "Sélectionnez un choix valide"
-
-
-def construire_monde():
-    """The shared world, with each intercommunality holding a commune of its area and Paris covered by no one.
-
-    Which intercommunalities a conference may be associated with follows from the communes of its areas.
-    """
-    monde = acteurs.construire_monde()
-    monde.aire_paris = fabriques.aire("001", "Paris", population=12_223_100)
-    monde.epci_marseille = Intercommunalite.objects.get(siren="241300391")
-    for code, nom, aire, epci in (
-        ("69123", "Lyon", monde.aire_lyon, monde.epci_lyon),
-        ("13055", "Marseille", monde.aire_marseille, monde.epci_marseille),
-    ):
-        Commune.objects.create(
-            code_insee=code, nom=nom, departement=code[:2], region="00", aire_urbaine=aire, intercommunalite=epci
-        )
-    return monde
 
 
 def etat_de_la_base():
@@ -295,10 +277,7 @@ CAS_PAR_NOM = {cas.nom: cas for cas in CAS}
 
 
 def client_de(monde, role):
-    client = Client()
-    if monde.utilisateurs[role] is not None:
-        client.force_login(monde.utilisateurs[role])
-    return client
+    return connecte(Client(), monde.utilisateurs[role])
 
 
 def verifier_refus(reponse, role, avant):
@@ -312,8 +291,7 @@ def verifier_refus(reponse, role, avant):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("nom", list(CAS_PAR_NOM))
-def test_get(nom, role):
-    monde = construire_monde()
+def test_get(nom, role, monde):
     cas = CAS_PAR_NOM[nom]
     avant = etat_de_la_base()
     reponse = client_de(monde, role).get(cas.url(monde))
@@ -326,8 +304,7 @@ def test_get(nom, role):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("nom", list(CAS_PAR_NOM))
-def test_post(nom, role):
-    monde = construire_monde()
+def test_post(nom, role, monde):
     cas = CAS_PAR_NOM[nom]
     avant = etat_de_la_base()
     reponse = client_de(monde, role).post(cas.url(monde), cas.donnees(monde))
@@ -344,9 +321,8 @@ def test_post(nom, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_confirmation_d_import(role):
+def test_confirmation_d_import(role, monde):
     """Only a preview made in one's own session can be confirmed, and only within one's conferences."""
-    monde = construire_monde()
     client = client_de(monde, role)
     jeton = str(uuid.uuid4())
     if role in AGENTS:
@@ -365,8 +341,7 @@ def test_confirmation_d_import(role):
         verifier_refus(reponse, role, avant)
 
 
-def test_un_secretariat_ne_modifie_pas_la_reunion_d_une_autre_conference_en_changeant_l_identifiant():
-    monde = construire_monde()
+def test_un_secretariat_ne_modifie_pas_la_reunion_d_une_autre_conference_en_changeant_l_identifiant(monde):
     client = client_de(monde, "secretariat")
     avant = etat_de_la_base()
     url = reverse("conferences:reunion_edit", args=[monde.reunion_marseille.pk])
@@ -386,8 +361,7 @@ def test_un_secretariat_ne_modifie_pas_la_reunion_d_une_autre_conference_en_chan
     assert etat_de_la_base() == avant
 
 
-def test_csrf_exige_sur_les_ecritures():
-    monde = construire_monde()
+def test_csrf_exige_sur_les_ecritures(monde):
     client = Client(enforce_csrf_checks=True)
     client.force_login(monde.utilisateurs["uesl"])
     avant = etat_de_la_base()
@@ -397,8 +371,7 @@ def test_csrf_exige_sur_les_ecritures():
     assert 'name="csrfmiddlewaretoken"' in client.get(url).content.decode()
 
 
-def test_regles_objet():
-    monde = construire_monde()
+def test_regles_objet(monde):
     u = monde.utilisateurs
     assert peut_modifier_conference(u["uesl"], monde.lyon)
     assert peut_modifier_conference(u["admin"], monde.lyon)
@@ -416,9 +389,8 @@ def test_regles_objet():
     assert objectifs_modifiables(u["uesl"]).count() == 3
 
 
-def test_liens_de_saisie_selon_le_role():
+def test_liens_de_saisie_selon_le_role(monde):
     """Pages offer only the actions the user may take (the server checks anyway)."""
-    monde = construire_monde()
     page = reverse("conferences:conference_detail", args=[monde.lyon.pk])
     modifier = reverse("conferences:conference_edit", args=[monde.lyon.pk])
     ajouter_reunion = reverse("conferences:reunion_add", args=[monde.lyon.pk])
@@ -439,9 +411,8 @@ def test_liens_de_saisie_selon_le_role():
     assert reverse("engagements:objectif_add") in liste
 
 
-def test_les_choix_proposes_suivent_la_regle():
+def test_les_choix_proposes_suivent_la_regle(monde):
     """The lists offer only what the user may choose: a secretariat its conference's areas and intercommunalities."""
-    monde = construire_monde()
     pages = {
         "aires": (
             reverse("conferences:observation_add", args=[monde.lyon.pk]),
@@ -463,9 +434,8 @@ def test_les_choix_proposes_suivent_la_regle():
             assert (libelle_marseille in contenu) is (role == "uesl"), (champ, role)
 
 
-def test_une_aire_saisie_avant_la_regle_reste_affichee_et_conservee():
+def test_une_aire_saisie_avant_la_regle_reste_affichee_et_conservee(monde):
     """An observation tagged with Paris before the rule: the secretariat sees it, keeps it, cannot add Marseille."""
-    monde = construire_monde()
     observation = monde.observation_lyon
     observation.aires.add(monde.aire_paris)
     client = client_de(monde, "secretariat")
@@ -487,9 +457,8 @@ def test_une_aire_saisie_avant_la_regle_reste_affichee_et_conservee():
     assert set(observation.aires.all()) == {monde.aire_lyon, monde.aire_paris}
 
 
-def test_une_intercommunalite_associee_avant_la_regle_reste_modifiable():
+def test_une_intercommunalite_associee_avant_la_regle_reste_modifiable(monde):
     """An association with Marseille's intercommunality made before the rule: kept on edit, not swapped for another."""
-    monde = construire_monde()
     association = monde.association_lyon
     AssociationProgrammation.objects.filter(pk=association.pk).update(intercommunalite=monde.epci_marseille)
     autre = Intercommunalite.objects.create(siren="241300417", nom="CA du Pays d'Aix", nature="CA")

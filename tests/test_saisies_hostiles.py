@@ -5,8 +5,6 @@ import datetime
 from urllib.parse import quote, urlencode
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +13,7 @@ from conferences.models import AssociationProgrammation, ConferenceTerritoriale,
 from engagements.models import Objectif, Realisation
 from partenariat.roles import EQUIPE_UESL
 from tests import fabriques
-from tests.acteurs import donnees_formset
+from tests.acteurs import connecte, donnees_formset, utilisateur
 
 pytestmark = pytest.mark.django_db
 
@@ -98,10 +96,10 @@ FIXES["conference"]["membres-TOTAL_FORMS"] = "1"
 
 
 @pytest.fixture
-def monde(client):
-    uesl = get_user_model().objects.create_user("uesl-hostile")
-    uesl.groups.add(Group.objects.get(name=EQUIPE_UESL))
-    client.force_login(uesl)
+def adresses(client):
+    """A small Lyon of its own (the counts below expect one meeting, one objective), signed in as national staff;
+    the addresses of its entry pages."""
+    connecte(client, utilisateur("uesl-hostile", EQUIPE_UESL))
     aire = fabriques.aire("002", "Lyon")
     conference = fabriques.conference("Conférence de Lyon", installation=datetime.date(2012, 11, 15), aires=[aire])
     BassinEmploi.objects.create(code="8214", nom="Lyon")
@@ -118,9 +116,9 @@ def monde(client):
 
 
 @pytest.mark.parametrize("formulaire", list(FORMULAIRES))
-def test_saisies_hostiles_jamais_d_erreur_serveur_ni_d_ecriture_partielle(formulaire, monde, client):
+def test_saisies_hostiles_jamais_d_erreur_serveur_ni_d_ecriture_partielle(formulaire, adresses, client):
     modele, champs = FORMULAIRES[formulaire]
-    url = monde[formulaire]
+    url = adresses[formulaire]
     assert client.get(url).status_code == 200
 
     @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -181,7 +179,7 @@ PARAMETRES = {
 
 
 @pytest.mark.parametrize("url", list(PARAMETRES))
-def test_parametres_hostiles_jamais_d_erreur_serveur(url, monde, client):
+def test_parametres_hostiles_jamais_d_erreur_serveur(url, adresses, client):
     fabriques.entree(AireUrbaine.objects.get(code="002"), fabriques.phase(), datetime.date(2013, 1, 1))
 
     @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -212,7 +210,7 @@ CHEMINS = [
 
 
 @pytest.mark.parametrize("chemin", CHEMINS)
-def test_segments_hostiles_404_jamais_500(chemin, monde, client):
+def test_segments_hostiles_404_jamais_500(chemin, adresses, client):
     @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(valeur.filter(lambda v: v not in ("002", "9A1")))  # an existing record would render a page or a PDF
     def consulter(segment):
@@ -226,7 +224,7 @@ def test_segments_hostiles_404_jamais_500(chemin, monde, client):
 
 
 @pytest.mark.parametrize("saut", ["\x0b", "\x85", "\u2028"])
-def test_nom_de_conference_avec_un_saut_de_ligne_de_word_refuse(saut, monde, client):
+def test_nom_de_conference_avec_un_saut_de_ligne_de_word_refuse(saut, adresses, client):
     """« Lyon\x0bligne » was accepted by the conference form, then broke the XLSX export and the iCal feed."""
     reponse = client.post("/conferences/ajouter/", {"nom": f"Lyon{saut}ligne", **FIXES["conference"]})
     assert reponse.status_code == 200
@@ -234,16 +232,16 @@ def test_nom_de_conference_avec_un_saut_de_ligne_de_word_refuse(saut, monde, cli
     assert not ConferenceTerritoriale.objects.filter(nom__startswith="Lyon").exists()
 
 
-def test_compte_rendu_les_sauts_de_ligne_des_autres_logiciels_deviennent_des_sauts_de_ligne(monde, client):
-    url = monde["reunion"]
+def test_compte_rendu_les_sauts_de_ligne_des_autres_logiciels_deviennent_des_sauts_de_ligne(adresses, client):
+    url = adresses["reunion"]
     compte_rendu = "Présents\x0bAbsents\x85Excusés\u2028Fin\r\n"
     reponse = client.post(url, {"date": "2013-03-01", "lieu": "Lyon", "compte_rendu": compte_rendu})
     assert reponse.status_code == 302
     assert Reunion.objects.get().compte_rendu == "Présents\nAbsents\nExcusés\nFin"
 
 
-def test_caractere_nul_refuse_avec_un_message_qui_le_nomme(monde, client):
-    reponse = client.post(monde["reunion"], {"date": "2013-03-01", "lieu": "Lyon\x00", "compte_rendu": "a\x00b"})
+def test_caractere_nul_refuse_avec_un_message_qui_le_nomme(adresses, client):
+    reponse = client.post(adresses["reunion"], {"date": "2013-03-01", "lieu": "Lyon\x00", "compte_rendu": "a\x00b"})
     assert reponse.status_code == 200
     contenu = reponse.content.decode()
     assert contenu.count("caractère nul (U+0000)") == 2
@@ -255,20 +253,20 @@ def test_caractere_nul_refuse_avec_un_message_qui_le_nomme(monde, client):
     ("url", "statut"),
     [("/aires/%00/", 404), ("/rapports/aires/%00.pdf", 404), ("/objectifs/ajouter/?aire=%00", 200)],
 )
-def test_caractere_nul_dans_l_adresse_jamais_500_sur_postgresql(url, statut, monde, client):
+def test_caractere_nul_dans_l_adresse_jamais_500_sur_postgresql(url, statut, adresses, client):
     """These three gave a 500 on PostgreSQL (DataError: text cannot hold NUL), 404 or 200 on SQLite."""
     assert client.get(url).status_code == statut
 
 
 @pytest.mark.parametrize("url", ["/aires/?phase=%00", "/objectifs/?phase=%00"])
-def test_choix_par_code_avec_un_caractere_nul_dit_choix_valide(url, monde, client):
+def test_choix_par_code_avec_un_caractere_nul_dit_choix_valide(url, adresses, client):
     """A chooser keyed on a text column (the phase's code) must refuse NUL as any other impossible choice."""
     contenu = client.get(url).content.decode()
     assert "choix valide" in contenu
     assert "Le caractère nul n’est pas autorisé" not in contenu
 
 
-def test_identifiants_hors_limites_dans_les_choix_refuses_en_francais(monde, client):
+def test_identifiants_hors_limites_dans_les_choix_refuses_en_francais(adresses, client):
     """Beyond 64 bits SQLite raised OverflowError in the lookup (a 500): the project's chooser says « choix valide »."""
     enorme = "9" * 25
     reponse = client.post("/conferences/ajouter/", {"nom": "Conférence X", "aires": [enorme], **FIXES["conference"]})
@@ -282,7 +280,7 @@ def test_identifiants_hors_limites_dans_les_choix_refuses_en_francais(monde, cli
 
 
 @pytest.mark.parametrize("annee", ["²", "9" * 5000, "%00"])
-def test_annee_du_rapport_national_illisible_404(annee, monde, client):
+def test_annee_du_rapport_national_illisible_404(annee, adresses, client):
     """`str.isdigit()` let « ² » and 5,000 digits through to int(), which raised ValueError (a 500)."""
     assert client.get(f"/rapports/national.pdf?annee={annee}").status_code == 404
 

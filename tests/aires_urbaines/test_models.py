@@ -4,23 +4,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 
 from aires_urbaines.models import AireUrbaine, Commune, EntreePhase, Intercommunalite, PhaseDeploiement, Tension
+from tests.contraintes import refuse_a_la_validation, refuse_en_base
 
 pytestmark = pytest.mark.django_db
-
-
-def refuse_en_base(ecrire):
-    """The write must fail in the database, not only in Python validation."""
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ecrire()
-
-
-def refuse_a_la_validation(instance, message):
-    with pytest.raises(ValidationError) as erreur:
-        instance.full_clean()
-    assert message in erreur.value.messages
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -13,6 +12,7 @@ from engagements.models import Objectif
 from engagements.services import objectifs_pour, synthese_objectifs
 from partenariat.pilotage.reports import html_aire, render_aire_pdf
 from tests import fabriques
+from tests.acteurs import connecte_compte
 from tests.lecture_pdf import lignes_csv, nombre, sommes_csv, taux, texte_pdf, une_ligne
 
 pytestmark = pytest.mark.django_db
@@ -21,15 +21,8 @@ HOSTILE = '<script>alert("x")</script> & Cie ; <b>gras</b>'
 
 
 @pytest.fixture
-def demo():
-    call_command("charger_demo", verbosity=0)
-
-
-@pytest.fixture
 def client_elu(client, demo):
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.get(username="elu"))
+    connecte_compte(client, "elu")
     return client
 
 
@@ -121,9 +114,7 @@ def test_texte_hostile_imprime_tel_quel(db):
 
 def test_aire_inconnue_404_et_connexion_obligatoire(client, demo):
     assert client.get("/rapports/aires/002.pdf")["Location"].startswith("/comptes/connexion/")
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.get(username="elu"))
+    connecte_compte(client, "elu")
     assert client.get("/rapports/aires/999.pdf").status_code == 404
     assert client.get("/rapports/aires/%3Cscript%3E.pdf").status_code == 404
 

@@ -2,16 +2,10 @@
 
 import pytest
 
-from aires_urbaines.models import AireUrbaine, Commune, Intercommunalite
+from aires_urbaines.models import AireUrbaine, Intercommunalite
 from conferences.forms import AssociationForm, ConferenceForm, MembreForm, ObservationForm, ReunionForm
-from tests.acteurs import construire_monde
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def monde():
-    return construire_monde()
 
 
 def test_conference_avant_la_signature_refusee(monde):
@@ -133,16 +127,9 @@ def test_un_secretariat_ne_choisit_que_les_aires_de_sa_conference(monde):
     assert ObservationForm(donnees, conference=monde.lyon, user=monde.utilisateurs["uesl"]).is_valid()
 
 
+@pytest.mark.usefixtures("communes")
 def test_un_secretariat_n_associe_que_les_intercommunalites_des_aires_de_sa_conference(monde):
-    marseille = Intercommunalite.objects.get(siren="241300391")
-    Commune.objects.create(
-        code_insee="69123",
-        nom="Lyon",
-        departement="69",
-        region="82",
-        aire_urbaine=monde.aire_lyon,
-        intercommunalite=monde.epci_lyon,
-    )
+    marseille = monde.epci_marseille
     secretariat = monde.utilisateurs["secretariat"]
     nouvelle = {"document": "SCOT", "etat": "sollicitee", "date_sollicitation": "2013-04-01"}
     form = AssociationForm({**nouvelle, "intercommunalite": marseille.pk}, conference=monde.lyon, user=secretariat)

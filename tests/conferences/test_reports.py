@@ -1,21 +1,16 @@
 """The conference report: territory, members by college, meetings, programming, and its areas' figures."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from conferences.models import ConferenceTerritoriale
 from engagements.models import Objectif
 from partenariat.demo import NOM_CONFERENCE_LYON
 from partenariat.pilotage.reports import html_conference, render_conference_pdf
+from tests.acteurs import connecte_compte
 from tests.lecture_pdf import lignes_csv, nombre, sommes_csv, taux, texte_pdf
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo():
-    call_command("charger_demo", verbosity=0)
 
 
 @pytest.fixture
@@ -24,7 +19,7 @@ def lyon(demo):
 
 
 def test_rapport_de_la_conference_de_lyon(client, lyon):
-    client.force_login(get_user_model().objects.get(username="secretariat-lyon"))
+    connecte_compte(client, "secretariat-lyon")
     response = client.get(f"/rapports/conferences/{lyon.pk}.pdf")
 
     assert response.status_code == 200
@@ -67,7 +62,7 @@ def test_conference_non_installee_sans_membre(demo):
 
 
 def test_conference_inconnue_404(client, demo):
-    client.force_login(get_user_model().objects.get(username="uesl"))
+    connecte_compte(client, "uesl")
     assert client.get("/rapports/conferences/999999.pdf").status_code == 404
     assert client.get("/rapports/conferences/abc.pdf").status_code == 404
 

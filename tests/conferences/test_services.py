@@ -5,20 +5,13 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from aires_urbaines.models import Commune, Intercommunalite
+from aires_urbaines.models import Intercommunalite
 from conferences import services
 from conferences.calendrier import calendrier_reunions, echapper, plier
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
 from partenariat.commun.historique import historique_de
-from tests import fabriques
-from tests.acteurs import construire_monde
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def monde():
-    return construire_monde()
 
 
 def test_installer_conference_ecrit_un_seul_enregistrement_d_historique_avec_son_perimetre(monde):
@@ -131,10 +124,11 @@ def test_observation_et_ses_aires_en_un_seul_enregistrement(monde):
     assert observation.history.get().history_type == "+"
 
 
+@pytest.mark.usefixtures("communes")
 def test_le_secretariat_ne_rattache_son_observation_qu_aux_aires_de_sa_conference(monde):
     """Called directly, without the form: Paris (nobody's) and Marseille (another conference's) are refused."""
     secretariat = monde.utilisateurs["secretariat"]
-    paris = fabriques.aire("001", "Paris")
+    paris = monde.aire_paris
     for aires in ([monde.aire_lyon, paris], [monde.aire_marseille]):
         observation = Observation(conference=monde.lyon, titre="Étude", date=datetime.date(2014, 2, 2))
         with pytest.raises(PermissionDenied, match="aires couvertes par sa conférence"):
@@ -155,10 +149,11 @@ def test_le_secretariat_ne_rattache_son_observation_qu_aux_aires_de_sa_conferenc
     assert set(observation.aires.all()) == {monde.aire_lyon, paris}
 
 
+@pytest.mark.usefixtures("communes")
 def test_une_aire_enregistree_avant_la_regle_est_conservee_mais_aucune_autre_ajoutee(monde):
     secretariat = monde.utilisateurs["secretariat"]
     monde.observation_lyon.aires.add(monde.aire_marseille)  # written before the rule
-    paris = fabriques.aire("001", "Paris")
+    paris = monde.aire_paris
     observation = Observation.objects.get(pk=monde.observation_lyon.pk)
     with pytest.raises(PermissionDenied):
         services.enregistrer_observation(observation, secretariat, [monde.aire_lyon, monde.aire_marseille, paris])
@@ -171,25 +166,10 @@ def test_une_aire_enregistree_avant_la_regle_est_conservee_mais_aucune_autre_ajo
     assert set(observation.aires.all()) == {monde.aire_lyon, monde.aire_marseille}
 
 
+@pytest.mark.usefixtures("communes")
 def test_le_secretariat_n_associe_sa_conference_qu_aux_intercommunalites_de_ses_aires(monde):
     secretariat = monde.utilisateurs["secretariat"]
-    marseille = Intercommunalite.objects.get(siren="241300391")
-    Commune.objects.create(
-        code_insee="69123",
-        nom="Lyon",
-        departement="69",
-        region="82",
-        aire_urbaine=monde.aire_lyon,
-        intercommunalite=monde.epci_lyon,
-    )
-    Commune.objects.create(
-        code_insee="13055",
-        nom="Marseille",
-        departement="13",
-        region="93",
-        aire_urbaine=monde.aire_marseille,
-        intercommunalite=marseille,
-    )
+    marseille = monde.epci_marseille
 
     def nouvelle(intercommunalite):
         return AssociationProgrammation(
@@ -217,7 +197,7 @@ def test_le_secretariat_n_associe_sa_conference_qu_aux_intercommunalites_de_ses_
 def test_une_intercommunalite_associee_avant_la_regle_reste_modifiable(monde):
     """The stored intercommunality counts, not the one on the instance: keeping it is allowed, swapping is not."""
     secretariat = monde.utilisateurs["secretariat"]
-    marseille = Intercommunalite.objects.get(siren="241300391")
+    marseille = monde.epci_marseille
     AssociationProgrammation.objects.filter(pk=monde.association_lyon.pk).update(intercommunalite=marseille)
     association = AssociationProgrammation.objects.get(pk=monde.association_lyon.pk)
     association.etat = "associee"

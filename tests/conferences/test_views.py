@@ -4,27 +4,16 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from aires_urbaines.models import Commune
 from conferences.models import ConferenceTerritoriale, MembreConference, Reunion
-from tests.acteurs import construire_monde, donnees_formset, donnees_membre
+from tests.acteurs import connecte, donnees_formset, donnees_membre
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def monde():
-    return construire_monde()
-
-
-def connecte(client, user):
-    client.force_login(user)
-    return client
 
 
 def messages_de(reponse):
@@ -183,16 +172,8 @@ def test_reunion_enregistree_puis_corrigee_avec_son_historique(client, monde):
     assert "secretariat-lyon" in page
 
 
+@pytest.mark.usefixtures("communes")  # Lyon's secretariat may choose the intercommunalities of its areas
 def test_association_refusee_garde_le_commentaire(client, monde):
-    # Lyon's secretariat may choose the intercommunalities with a commune in its conference's areas.
-    Commune.objects.create(
-        code_insee="69123",
-        nom="Lyon",
-        departement="69",
-        region="82",
-        aire_urbaine=monde.aire_lyon,
-        intercommunalite=monde.epci_lyon,
-    )
     connecte(client, monde.utilisateurs["secretariat"])
     reponse = client.post(
         reverse("conferences:association_add", args=[monde.lyon.pk]),
@@ -223,11 +204,8 @@ def test_calendrier_des_reunions(client, monde):
     assert "DTSTART;VALUE=DATE:20130312" in contenu
 
 
-def test_les_pages_de_saisie_gardent_un_nombre_de_requetes_constant(client, django_assert_max_num_queries):
+def test_les_pages_de_saisie_gardent_un_nombre_de_requetes_constant(client, demo, django_assert_max_num_queries):
     """With the demo data, then with more members, meetings and history: the same number of queries."""
-    call_command("charger_demo", verbosity=0)
-    from django.contrib.auth import get_user_model
-
     uesl = get_user_model().objects.get(username="uesl")
     connecte(client, uesl)
     lyon = ConferenceTerritoriale.objects.get(nom__startswith="Conférence territoriale Rhône-Alpes – Lyon")

@@ -48,11 +48,6 @@ def verifier(*objectifs):
         assert cumuls_enregistres(objectif) == cumuls_recalcules(objectif)
 
 
-@pytest.fixture
-def monde():
-    return construire_monde()
-
-
 def test_les_cumuls_suivent_saisie_correction_deplacement_et_suppression(monde):
     uesl = monde.utilisateurs["uesl"]
     objectif = monde.objectif_lyon

@@ -8,16 +8,10 @@ from django.utils import timezone
 
 from engagements.forms import RealisationForm
 from engagements.models import Realisation
-from tests.acteurs import construire_monde
 
 pytestmark = pytest.mark.django_db
 
 FUTUR = "La date d'une réalisation ne peut pas être dans le futur."
-
-
-@pytest.fixture
-def monde():
-    return construire_monde()
 
 
 @pytest.fixture

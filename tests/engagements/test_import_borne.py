@@ -19,7 +19,6 @@ from engagements.imports import LIGNES_MAX, analyser_fichier
 from engagements.models import Realisation
 from engagements.views import CLE_IMPORTS
 from partenariat.commun import tableur
-from tests.acteurs import construire_monde
 from tests.classeurs import classeur
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +31,6 @@ TROP_DE_LIGNES = "Le fichier compte plus de 10\u202f000 lignes : découpez-le en
 TROP_GROS = "Le classeur décompressé dépasse 20 Mo : découpez-le en plusieurs imports."
 REFUSE = "est refusé : rien n'a été enregistré."
 NUL = "Ce texte contient un caractère invisible non autorisé (caractère nul (U+0000)) : retirez-le."
-
-
-@pytest.fixture
-def monde():
-    return construire_monde()
 
 
 @pytest.fixture(scope="module")

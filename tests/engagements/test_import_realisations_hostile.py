@@ -25,7 +25,6 @@ from engagements.views import CLE_IMPORTS
 from partenariat.commun.textes import normaliser_texte
 from partenariat.models import DATE_SIGNATURE
 from tests import fabriques
-from tests.acteurs import construire_monde
 
 pytestmark = pytest.mark.django_db
 
@@ -99,8 +98,8 @@ SAUTS = ["\n", "\r", "\t", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"]
 
 
 @pytest.fixture
-def monde():
-    monde = construire_monde()
+def monde(monde):
+    """The shared world, with more objectives to import into: other units, dispositifs and years."""
     fabriques.objectif(monde.aire_lyon, 2013, 40, unite=Unite.MENAGES, conference=monde.lyon)
     fabriques.objectif(monde.aire_lyon, 2014, 60, dispositif=Dispositif.ACCESSION_SOCIALE, conference=monde.lyon)
     fabriques.objectif(

@@ -14,16 +14,10 @@ from django.utils import timezone
 from engagements.imports import analyser_fichier
 from engagements.models import Objectif, Realisation
 from engagements.services import motif_import
-from tests.acteurs import construire_monde
 
 pytestmark = pytest.mark.django_db
 
 ENTETE = "Code aire,Aire urbaine,Dispositif,Année,Unité,Date réalisation,Quantité réalisée,Commentaire"
-
-
-@pytest.fixture
-def monde():
-    return construire_monde()
 
 
 def fichier(contenu, nom="realisations.csv", encodage="utf-8"):

@@ -18,11 +18,6 @@ from tests.acteurs import DISPOSITIF_LIBRE, construire_monde
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def monde():
-    return construire_monde()
-
-
 def test_convenir_un_objectif_dans_son_perimetre(monde):
     secretariat = monde.utilisateurs["secretariat"]
     objectif = Objectif(aire=monde.aire_lyon, dispositif=DISPOSITIF_LIBRE, annee=2014, cible=40)

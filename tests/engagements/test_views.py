@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -13,19 +12,9 @@ from django.urls import reverse
 
 from engagements import services
 from engagements.models import Objectif, Realisation
-from tests.acteurs import DISPOSITIF_LIBRE, construire_monde
+from tests.acteurs import DISPOSITIF_LIBRE, connecte
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def monde():
-    return construire_monde()
-
-
-def connecte(client, user):
-    client.force_login(user)
-    return client
 
 
 def messages_de(reponse):
@@ -155,8 +144,7 @@ def test_historique_d_une_realisation(client, monde):
     assert "Réalisation du 01/04/2013" in objectif
 
 
-def test_les_pages_de_saisie_gardent_un_nombre_de_requetes_constant(client, django_assert_max_num_queries):
-    call_command("charger_demo", verbosity=0)
+def test_les_pages_de_saisie_gardent_un_nombre_de_requetes_constant(client, demo, django_assert_max_num_queries):
     uesl = get_user_model().objects.get(username="uesl")
     connecte(client, uesl)
     objectif = Objectif.objects.filter(aire__code="002").order_by("pk").first()

@@ -9,7 +9,6 @@ from engagements import services
 from engagements.avancement import agreger_avancement, avancement_national
 from engagements.imports import LigneImport
 from engagements.models import Objectif, Realisation
-from tests.acteurs import construire_monde
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -19,11 +18,6 @@ AU = D(2013, 12, 31)
 def frais(au=AU):
     """The figures computed now, without the cache."""
     return agreger_avancement(Objectif.objects.convenus_au(au), au)["totaux"]
-
-
-@pytest.fixture
-def monde():
-    return construire_monde()
 
 
 def servi_du_cache(django_assert_num_queries, au=AU):

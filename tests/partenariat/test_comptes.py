@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.http import HttpRequest
@@ -22,7 +21,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from partenariat.roles import ELUS
-from tests.acteurs import ROLES, construire_monde
+from tests import acteurs
+from tests.acteurs import ROLES
 
 pytestmark = pytest.mark.django_db
 RACINE = Path(__file__).resolve().parents[2]
@@ -41,9 +41,7 @@ def hachage_rapide(settings):
 
 @pytest.fixture
 def titulaire():
-    utilisateur = get_user_model().objects.create_user("titulaire", email=ADRESSE, password=ANCIEN)
-    utilisateur.groups.add(Group.objects.get(name=ELUS))
-    return utilisateur
+    return acteurs.utilisateur("titulaire", ELUS, email=ADRESSE, password=ANCIEN)
 
 
 def accepte(username, password):
@@ -312,8 +310,8 @@ PAGES = [
 @pytest.mark.parametrize(
     ("page", "methode", "donnees", "anonyme", "connecte"), PAGES, ids=[f"{p[1]}-{p[0]}" for p in PAGES]
 )
-def test_matrice_des_pages_de_mot_de_passe(client, role, page, methode, donnees, anonyme, connecte):
-    utilisateur = construire_monde().utilisateurs[role]
+def test_matrice_des_pages_de_mot_de_passe(client, monde, role, page, methode, donnees, anonyme, connecte):
+    utilisateur = monde.utilisateurs[role]
     if utilisateur is not None:
         utilisateur.set_password(ANCIEN)
         utilisateur.save()

@@ -3,26 +3,13 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 
 from partenariat.models import AccordNational, Clause, Protocole, ajouter_mois
+from tests.contraintes import refuse_a_la_validation, refuse_en_base
 
 pytestmark = pytest.mark.django_db
 
 SIGNATURE = datetime.date(2012, 6, 27)
-
-
-def refuse_en_base(ecrire):
-    """The write must fail in the database, not only in Python validation."""
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ecrire()
-
-
-def refuse_a_la_validation(instance, message, methode="full_clean"):
-    with pytest.raises(ValidationError) as erreur:
-        getattr(instance, methode)()
-    assert message in erreur.value.messages
 
 
 def nouveau_protocole(**valeurs):

@@ -8,7 +8,6 @@ from collections import defaultdict
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -30,6 +29,7 @@ from partenariat.pilotage.reports import (
     render_national_pdf,
 )
 from tests import fabriques
+from tests.acteurs import connecte_compte
 from tests.lecture_pdf import lignes_csv, lire_pdf, texte_pdf, une_ligne
 from tests.lecture_pdf import nombre as nombre_pdf
 from tests.lecture_pdf import taux as taux_pdf
@@ -39,21 +39,11 @@ pytestmark = pytest.mark.django_db
 FIN_2014 = datetime.date(2014, 12, 31)
 
 
-@pytest.fixture
-def demo():
-    call_command("charger_demo", verbosity=0)
-
-
-def connecter(client, username="elu"):
-    client.force_login(get_user_model().objects.get(username=username))
-    return client
-
-
 # --- National report -----------------------------------------------------------------------------------------
 
 
 def test_rapport_national_2014_lignes_par_aire_egales_a_la_base_et_a_l_export(client, demo):
-    connecter(client)
+    connecte_compte(client, "elu")
     response = client.get("/rapports/national.pdf?annee=2014")
 
     assert response.status_code == 200
@@ -173,7 +163,7 @@ def test_date_du_rapport_national():
 
 @pytest.mark.parametrize("annee", ["2012", "2016", "abc", "-1"])
 def test_annee_hors_periode_404(client, demo, annee):
-    assert connecter(client).get(f"/rapports/national.pdf?annee={annee}").status_code == 404
+    assert connecte_compte(client, "elu").get(f"/rapports/national.pdf?annee={annee}").status_code == 404
 
 
 # --- Every report: signed-in users only, any role ---------------------------------------------------------------
@@ -189,7 +179,7 @@ def test_connexion_obligatoire(client, demo, url):
 @pytest.mark.parametrize("username", ["elu", "uesl", "secretariat-lyon", "admin"])
 def test_tout_role_peut_exporter(client, demo, username):
     conference = ConferenceTerritoriale.objects.get(nom__contains="Nantes")
-    response = connecter(client, username).get(f"/rapports/conferences/{conference.pk}.pdf")
+    response = connecte_compte(client, username).get(f"/rapports/conferences/{conference.pk}.pdf")
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF-")
 
@@ -323,7 +313,7 @@ def test_date_des_donnees(db):
 
 
 def test_page_des_rapports(client, demo):
-    response = connecter(client).get("/rapports/")
+    response = connecte_compte(client, "elu").get("/rapports/")
     contenu = response.content.decode()
 
     assert response.status_code == 200
@@ -338,7 +328,7 @@ def test_page_des_rapports(client, demo):
 
 
 def test_les_fiches_renvoient_vers_leur_rapport(client, demo):
-    connecter(client)
+    connecte_compte(client, "elu")
     assert 'href="/rapports/aires/002.pdf"' in client.get("/aires/002/").content.decode()
     conference = ConferenceTerritoriale.objects.get(nom__contains="Lyon")
     page = client.get(f"/conferences/{conference.pk}/").content.decode()

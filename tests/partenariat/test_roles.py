@@ -2,7 +2,6 @@
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from simple_history.models import HistoricalChanges
 
@@ -15,6 +14,7 @@ from partenariat.roles import (
     SECRETARIAT_CONFERENCE,
     synchroniser_roles,
 )
+from tests import acteurs
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +29,7 @@ def permissions_du_groupe(nom):
 
 
 def utilisateur(nom_du_groupe):
-    user = get_user_model().objects.create_user(username=f"test-{nom_du_groupe}", password="x" * 16)
-    user.groups.add(Group.objects.get(name=nom_du_groupe))
-    return user
+    return acteurs.utilisateur(f"test-{nom_du_groupe}", nom_du_groupe, password="x" * 16)
 
 
 def test_les_trois_groupes_existent_apres_les_migrations():

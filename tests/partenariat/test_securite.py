@@ -6,9 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from partenariat.roles import ELUS
+from tests import acteurs
 
 pytestmark = pytest.mark.django_db
 RACINE = Path(__file__).resolve().parents[2]
@@ -16,9 +17,7 @@ RACINE = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def elu():
-    utilisateur = User.objects.create_user("elu-test", password="mot-de-passe-solide-2012")
-    utilisateur.groups.add(Group.objects.get(name=ELUS))
-    return utilisateur
+    return acteurs.utilisateur("elu-test", ELUS, password="mot-de-passe-solide-2012")
 
 
 def test_en_tetes_de_securite(client, elu):
