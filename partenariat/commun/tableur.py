@@ -27,6 +27,12 @@ RE_CARACTERE_INTERDIT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]"
 RATIO_COMPRESSION_MAX = 1_000
 # Cells read per row of a workbook: a sheet may declare itself 16,384 columns wide.
 COLONNES_MAX = 50
+# A sheet that does not declare its size is read whole by openpyxl to look for it (about 0.2 s per inflated MB):
+# such sheets are held to a size that costs a worker under a second. Excel, LibreOffice and openpyxl declare it.
+FEUILLE_SANS_DIMENSION_MAX = 4 * 1024 * 1024
+_DEBUT_FEUILLE = 64 * 1024
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b")
+_DONNEES_FEUILLE = re.compile(rb"<(?:\w+:)?sheetData\b")
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -309,6 +315,20 @@ def _verifier_archive(donnees, taille_max):
         raise _trop_gros(
             _("le classeur décompressé dépasse %(taille)s Mo : découpez-le en plusieurs imports"), taille_max
         )
+    with zipfile.ZipFile(io.BytesIO(donnees)) as archive:
+        for membre in membres:
+            if membre.filename.startswith("xl/worksheets/") and membre.file_size > FEUILLE_SANS_DIMENSION_MAX:
+                with archive.open(membre) as flux:
+                    debut = flux.read(_DEBUT_FEUILLE)
+                dimension, donnees_feuille = _DIMENSION.search(debut), _DONNEES_FEUILLE.search(debut)
+                if not dimension or (donnees_feuille and donnees_feuille.start() < dimension.start()):
+                    raise _trop_gros(
+                        _(
+                            "la feuille ne déclare pas sa taille et dépasse %(taille)s Mo une fois décompressée : "
+                            "enregistrez-la de nouveau avec votre tableur, ou découpez-la"
+                        ),
+                        FEUILLE_SANS_DIMENSION_MAX,
+                    )
 
 
 def _lire_classeur(donnees, nom, taille_max, bornes):

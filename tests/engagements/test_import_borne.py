@@ -79,6 +79,30 @@ def test_une_bombe_xlsx_est_refusee_sans_etre_decompressee(client, monde, bombe,
     assert refuse(client, televerser(client, bombe, "realisations.xlsx")) == [TROP_GROS]
 
 
+def test_une_feuille_sans_taille_declaree_au_dela_de_4_mo_est_refusee_sans_etre_lue(client, monde, monkeypatch):
+    """openpyxl would read such a sheet whole just to find its size: it is refused from its first bytes."""
+    contenu = classeur(ENTETES, [[2, "logement_social", 2013, None, "2013-06-15", 5]], repeter=40_000, dimension=False)
+
+    class OpenpyxlInterdit:
+        def __getattr__(self, nom):
+            raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(tableur, "openpyxl", OpenpyxlInterdit())
+    client.force_login(monde.utilisateurs["uesl"])
+    avant = Realisation.objects.count()
+    assert refuse(client, televerser(client, contenu, "realisations.xlsx")) == [
+        "La feuille ne déclare pas sa taille et dépasse 4 Mo une fois décompressée : enregistrez-la de nouveau "
+        "avec votre tableur, ou découpez-la."
+    ]
+    assert Realisation.objects.count() == avant
+
+
+def test_une_petite_feuille_sans_taille_declaree_est_lue(monde):
+    contenu = classeur(ENTETES, [LIGNE], dimension=False)
+    analyse = analyser_fichier("realisations.xlsx", contenu, monde.utilisateurs["uesl"])
+    assert analyse.erreurs == [] and len(analyse.lignes) == 1
+
+
 def test_un_membre_compresse_a_l_extreme_ou_autrement_que_par_deflate_est_refuse(monde):
     sortie = io.BytesIO(classeur(ENTETES, [LIGNE]))
     with zipfile.ZipFile(sortie, "a", zipfile.ZIP_DEFLATED) as archive:
