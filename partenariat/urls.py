@@ -1,14 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from conferences import urls as urls_conferences
 from partenariat.comptes import ReinitialisationView
 from partenariat.pilotage import urls as urls_pilotage
 
-admin.site.site_header = "Suivi du protocole-cadre Action Logement × élus"
-admin.site.site_title = "Administration du suivi du protocole"
-admin.site.index_title = "Administration"
+admin.site.site_header = _("Suivi du protocole-cadre Action Logement × élus")
+admin.site.site_title = _("Administration du suivi du protocole")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", include("partenariat.pilotage.urls")),
