@@ -19,8 +19,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from partenariat.commun import nombres
 from partenariat.commun.graphiques import (
     COULEUR_TEXTE,
     COULEUR_TEXTE_SECONDAIRE,
@@ -28,8 +29,6 @@ from partenariat.commun.graphiques import (
     couper,
     document_svg,
     en_tete,
-    format_nombre,
-    format_pourcentage,
     nombre_svg,
     texte_svg,
 )
@@ -494,8 +493,11 @@ def render_carte_aires(
     for aire, (x, y) in ecarter(sorted(placees, key=lambda paire: (-paire[0]["population"], paire[0]["code"]))):
         couleur, libelle = style(aire)
         if mode == MODE_AVANCEMENT and aire["taux"] is not None:
-            libelle = _("taux de réalisation %(taux)s") % {"taux": format_pourcentage(aire["taux"])}
-        infobulle = f"{_nom_code(aire)} — {libelle} — {format_nombre(aire['population'])} {_('habitants')}"
+            libelle = _("taux de réalisation %(taux)s") % {"taux": nombres.pourcentage(aire["taux"])}
+        habitants = ngettext("%(nombre)s habitant", "%(nombre)s habitants", aire["population"]) % {
+            "nombre": nombres.nombre(aire["population"])
+        }
+        infobulle = f"{_nom_code(aire)} — {libelle} — {habitants}"
         cercle = attributs(cx=float(x), cy=float(y), r=float(_rayon(aire["population"])), fill=couleur)
         if liens:
             lien = attributs(href=aire["url"] or url_aire(aire["code"]), aria_label=infobulle, class_="carte-aire")
@@ -518,7 +520,12 @@ def render_carte_aires(
     hauteur = y + 24
 
     phrases = [
-        _("%(nombre)s aires urbaines placées sur la carte.") % {"nombre": format_nombre(len(placees))},
+        ngettext(
+            "%(nombre)s aire urbaine placée sur la carte.",
+            "%(nombre)s aires urbaines placées sur la carte.",
+            len(placees),
+        )
+        % {"nombre": nombres.nombre(len(placees))},
         " ; ".join(f"{libelle} : {comptes.get(libelle, 0)}" for _couleur, libelle in entrees) + ".",
     ]
     if non_placees:

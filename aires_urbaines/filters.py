@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from partenariat.commun.saisie import Formulaire
 
@@ -38,28 +39,30 @@ REGIONS_2012 = [
 class AireUrbaineFilter(django_filters.FilterSet):
     """Filters of /aires/; phase and conference read the annotations of `avec_synthese`."""
 
-    q = django_filters.CharFilter(label="Recherche", method="filtrer_texte", help_text="Nom ou code de l'aire")
+    q = django_filters.CharFilter(label=_("Recherche"), method="filtrer_texte", help_text=_("Nom ou code de l'aire"))
     categorie = django_filters.ChoiceFilter(
-        label="Catégorie", choices=AireUrbaine.Categorie.choices, empty_label="Toutes"
+        label=_("Catégorie"), choices=AireUrbaine.Categorie.choices, empty_label=_("Toutes")
     )
-    tension = django_filters.ChoiceFilter(label="Tension du marché", choices=Tension.choices, empty_label="Toutes")
+    tension = django_filters.ChoiceFilter(
+        label=_("Tension du marché"), choices=Tension.choices, empty_label=_("Toutes")
+    )
     phase = django_filters.ModelChoiceFilter(
-        label="Phase",
+        label=_("Phase"),
         queryset=PhaseDeploiement.objects.all(),
         to_field_name="code",
         method="filtrer_phase",
-        empty_label="Toutes",
+        empty_label=_("Toutes"),
     )
     region = django_filters.ChoiceFilter(
-        label="Région (2012)", choices=REGIONS_2012, method="filtrer_region", empty_label="Toutes"
+        label=_("Région (2012)"), choices=REGIONS_2012, method="filtrer_region", empty_label=_("Toutes")
     )
     departement = django_filters.CharFilter(
-        label="Département", method="filtrer_departement", help_text="Code, par exemple 69 ou 2A"
+        label=_("Département"), method="filtrer_departement", help_text=_("Code, par exemple 69 ou 2A")
     )
     avec_conference = django_filters.ChoiceFilter(
-        label="Couverte par une conférence",
-        choices=[("oui", "Oui"), ("non", "Non")],
-        empty_label="Indifférent",
+        label=_("Couverte par une conférence"),
+        choices=[("oui", _("Oui")), ("non", _("Non"))],
+        empty_label=_("Indifférent"),
         method="filtrer_conference",
     )
 

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
+from partenariat.commun.nombres import nombre, pourcentage
 from partenariat.commun.tableur import ErreurTableur, lire_tableau
 from partenariat.commun.textes import normaliser
 
@@ -38,6 +41,8 @@ BATCH_SIZE = 1000
 PAS_PROGRESSION = 1000
 # How many unmatched communes the zoning report names before it only counts them.
 NB_NON_APPARIEES_CITEES = 20
+DEJA_VUE = gettext_lazy("la commune %(code)s figure déjà ligne %(ligne)s")
+AUCUNE_COMMUNE = gettext_lazy("aucune commune dans le fichier (seulement la ligne d'en-tête)")
 
 AIRES_FICTIVES = {"000", "997", "998"}
 EPCI_HORS_GROUPEMENT = "ZZZZZZZZZ"
@@ -79,7 +84,11 @@ class ErreurImport(Exception):
     def __init__(self, message, ligne=None):
         self.message = message
         self.ligne = ligne
-        super().__init__(f"Ligne {ligne} : {message}" if ligne else message[:1].upper() + message[1:])
+        super().__init__(
+            _("Ligne %(ligne)s : %(message)s") % {"ligne": ligne, "message": message}
+            if ligne
+            else message[:1].upper() + message[1:]
+        )
 
 
 @dataclass
@@ -97,13 +106,22 @@ class Bilan:
         return self.crees + self.modifies
 
     def ligne(self):
-        texte = (
-            f"{self.libelle} : {_nombre(self.crees)} création(s), {_nombre(self.modifies)} mise(s) à jour, "
-            f"{_nombre(self.inchanges)} sans changement"
-        )
+        comptes = [
+            ngettext("%(nombre)s création", "%(nombre)s créations", self.crees) % {"nombre": nombre(self.crees)},
+            ngettext("%(nombre)s mise à jour", "%(nombre)s mises à jour", self.modifies)
+            % {"nombre": nombre(self.modifies)},
+            _("%(nombre)s sans changement") % {"nombre": nombre(self.inchanges)},
+        ]
         if self.absents:
-            texte += f", {_nombre(self.absents)} en base hors du fichier (non traités)"
-        return texte + "."
+            comptes.append(
+                ngettext(
+                    "%(nombre)s en base hors du fichier (non traité)",
+                    "%(nombre)s en base hors du fichier (non traités)",
+                    self.absents,
+                )
+                % {"nombre": nombre(self.absents)}
+            )
+        return _("%(libelle)s : %(comptes)s.") % {"libelle": self.libelle, "comptes": ", ".join(comptes)}
 
 
 @dataclass
@@ -124,19 +142,22 @@ class RapportImport:
         lignes = [self.titre, *(bilan.ligne() for bilan in self.bilans.values()), *self.informations]
         if self.non_appariees:
             citees = ", ".join(
-                f"{code} {nom} (ligne {ligne})" if nom else f"{code} (ligne {ligne})"
+                _("%(code)s %(nom)s (ligne %(ligne)s)") % {"code": code, "nom": nom, "ligne": ligne}
+                if nom
+                else _("%(code)s (ligne %(ligne)s)") % {"code": code, "ligne": ligne}
                 for code, nom, ligne in self.non_appariees[:NB_NON_APPARIEES_CITEES]
             )
             reste = len(self.non_appariees) - NB_NON_APPARIEES_CITEES
-            suite = f" et {_nombre(reste)} autre(s)" if reste > 0 else ""
+            if reste > 0:
+                citees += ngettext(" et %(nombre)s autre", " et %(nombre)s autres", reste) % {"nombre": nombre(reste)}
             lignes.append(
-                f"Communes du fichier absentes de la base (non appariées) : {_nombre(len(self.non_appariees))} — "
-                f"{citees}{suite}."
+                _("Communes du fichier absentes de la base (non appariées) : %(nombre)s — %(citees)s.")
+                % {"nombre": nombre(len(self.non_appariees)), "citees": citees}
             )
         if self.nb_modifications == 0:
-            lignes.append("Aucune modification : la base était déjà à jour.")
+            lignes.append(_("Aucune modification : la base était déjà à jour."))
         if self.dry_run:
-            lignes.append("Simulation (--dry-run) : rien n'a été enregistré.")
+            lignes.append(_("Simulation (--dry-run) : rien n'a été enregistré."))
         return lignes
 
 
@@ -147,7 +168,7 @@ def lire_csv(fichier):
     except ErreurTableur as exc:
         raise ErreurImport(exc.message, exc.ligne) from None
     if table.ligne_entete is None:
-        raise ErreurImport(f"le fichier {table.nom} est vide")
+        raise ErreurImport(_("le fichier %(nom)s est vide") % {"nom": table.nom})
     return table
 
 
@@ -174,16 +195,28 @@ def importer_communes(fichier, *, dry_run=False, progress=None):
     )
     lues = _analyser_communes(table, colonnes, progress)
     rapport = RapportImport(
-        titre=f"Fichier {table.description()} : {_nombre(len(lues.communes))} communes lues.",
+        titre=ngettext(
+            "Fichier %(fichier)s : %(nombre)s commune lue.",
+            "Fichier %(fichier)s : %(nombre)s communes lues.",
+            len(lues.communes),
+        )
+        % {"fichier": table.description(), "nombre": nombre(len(lues.communes))},
         bilans={
-            "bassins": Bilan("Bassins d'emploi"),
-            "intercommunalites": Bilan("Intercommunalités"),
-            "aires": Bilan("Aires urbaines"),
-            "communes": Bilan("Communes"),
+            "bassins": Bilan(_("Bassins d'emploi")),
+            "intercommunalites": Bilan(_("Intercommunalités")),
+            "aires": Bilan(_("Aires urbaines")),
+            "communes": Bilan(_("Communes")),
         },
         informations=[
-            f"Communes hors aire urbaine (AU2010 000, 997, 998) : {_nombre(lues.nb_hors_aire)} ; "
-            f"communes hors groupement (EPCI {EPCI_HORS_GROUPEMENT}) : {_nombre(lues.nb_hors_groupement)}."
+            _(
+                "Communes hors aire urbaine (AU2010 000, 997, 998) : %(hors_aire)s ; "
+                "communes hors groupement (EPCI %(epci)s) : %(hors_groupement)s."
+            )
+            % {
+                "hors_aire": nombre(lues.nb_hors_aire),
+                "epci": EPCI_HORS_GROUPEMENT,
+                "hors_groupement": nombre(lues.nb_hors_groupement),
+            }
         ],
         dry_run=dry_run,
     )
@@ -208,27 +241,36 @@ def importer_zonage(fichier, *, millesime=None, dry_run=False, progress=None):
     """Set each commune's A/B/C zone from a housing-ministry list, then each area's population-weighted tension."""
     table = lire_csv(fichier)
     if millesime is None:
-        millesime = MILLESIME_ZONAGE if Path(str(fichier)) == FICHIER_ZONAGE else f"Zonage A/B/C — {table.nom}"
+        millesime = (
+            MILLESIME_ZONAGE
+            if Path(str(fichier)) == FICHIER_ZONAGE
+            else _("Zonage A/B/C — %(fichier)s") % {"fichier": table.nom}
+        )
     libelle = millesime.strip()
     if not libelle:
-        raise ErreurImport("le libellé du millésime du zonage est vide")
+        raise ErreurImport(_("le libellé du millésime du zonage est vide"))
     libelle = libelle[: ZonageMillesime._meta.get_field("libelle").max_length]
     col_code, col_zone, col_nom = _colonnes_zonage(table)
     zones, noms = _analyser_zonage(table, col_code, col_zone, col_nom, progress)
 
     rapport = RapportImport(
-        titre=f"Fichier {table.description()} : {_nombre(len(zones))} communes lues, millésime « {libelle} ».",
+        titre=ngettext(
+            "Fichier %(fichier)s : %(nombre)s commune lue, millésime « %(millesime)s ».",
+            "Fichier %(fichier)s : %(nombre)s communes lues, millésime « %(millesime)s ».",
+            len(zones),
+        )
+        % {"fichier": table.description(), "nombre": nombre(len(zones)), "millesime": libelle},
         bilans={
-            "millesime": Bilan("Millésime du zonage"),
-            "communes": Bilan("Communes (zone A/B/C)"),
-            "aires": Bilan("Aires urbaines (tension)"),
+            "millesime": Bilan(_("Millésime du zonage")),
+            "communes": Bilan(_("Communes (zone A/B/C)")),
+            "aires": Bilan(_("Aires urbaines (tension)")),
         },
         dry_run=dry_run,
     )
     with transaction.atomic():
         communes = list(Commune.objects.only("id", "code_insee", "zone_abc", "population", "aire_urbaine_id"))
         if not communes:
-            raise ErreurImport("aucune commune en base : importez d'abord les communes (commande importer_communes)")
+            raise ErreurImport(_("aucune commune en base : importez d'abord les communes (commande importer_communes)"))
         connues = set()
         a_modifier = defaultdict(list)
         for commune in communes:
@@ -246,20 +288,30 @@ def importer_zonage(fichier, *, millesime=None, dry_run=False, progress=None):
                 lot = pks[debut : debut + BATCH_SIZE]
                 Commune.objects.filter(pk__in=lot).update(zone_abc=zone)
                 fait += len(lot)
-                _signaler(progress, "Écriture des zones", fait, bilan.modifies)
+                _signaler(progress, _("Écriture des zones"), fait, bilan.modifies)
 
         rapport.non_appariees = [(code, noms[code][0], noms[code][1]) for code in zones if code not in connues]
         sans_zone = sum(1 for commune in communes if not commune.zone_abc)
         rapport.informations.append(
-            f"Communes appariées : {_nombre(len(zones) - len(rapport.non_appariees))} ; communes de la base sans "
-            f"zone dans ce fichier (fusionnées depuis, par exemple) : {_nombre(sans_zone)}."
+            _(
+                "Communes appariées : %(appariees)s ; communes de la base sans zone dans ce fichier "
+                "(fusionnées depuis, par exemple) : %(sans_zone)s."
+            )
+            % {"appariees": nombre(len(zones) - len(rapport.non_appariees)), "sans_zone": nombre(sans_zone)}
         )
 
         zonage = _enregistrer_millesime(libelle, len(zones), len(rapport.non_appariees), rapport.bilans["millesime"])
         nb_tendues, nb_evaluees = _calculer_tensions(communes, zonage, rapport.bilans["aires"], progress)
         rapport.informations.append(
-            f"Aires urbaines en marché tendu : {_nombre(nb_tendues)} sur {_nombre(nb_evaluees)} aires ayant des "
-            f"communes zonées (seuil : {SEUIL_TENSION * 100:.0f} % de la population en zone A bis, A ou B1)."
+            _(
+                "Aires urbaines en marché tendu : %(tendues)s sur %(evaluees)s aires ayant des communes zonées "
+                "(seuil : %(seuil)s de la population en zone A bis, A ou B1)."
+            )
+            % {
+                "tendues": nombre(nb_tendues),
+                "evaluees": nombre(nb_evaluees),
+                "seuil": pourcentage(SEUIL_TENSION * 100),
+            }
         )
         if dry_run:
             transaction.set_rollback(True)
@@ -309,43 +361,61 @@ def _analyser_communes(table, colonnes, progress):
         code = v["CODGEO"].upper()
         if not RE_CODE_COMMUNE.fullmatch(code):
             raise ErreurImport(
-                f"code commune (CODGEO) « {v['CODGEO']} » invalide : 5 caractères attendus, des chiffres sauf 2A/2B "
-                "pour la Corse (ex. 01001, 2A004)",
+                _(
+                    "code commune (CODGEO) « %(code)s » invalide : 5 caractères attendus, des chiffres sauf 2A/2B "
+                    "pour la Corse (ex. 01001, 2A004)"
+                )
+                % {"code": v["CODGEO"]},
                 numero,
             )
         if code in lignes_commune:
-            raise ErreurImport(f"la commune {code} figure déjà ligne {lignes_commune[code]}", numero)
+            raise ErreurImport(DEJA_VUE % {"code": code, "ligne": lignes_commune[code]}, numero)
         lignes_commune[code] = numero
-        _verifier_nom(v["LIBGEO"], "nom de commune (LIBGEO)", max_nom, numero)
+        _verifier_nom(v["LIBGEO"], _("nom de commune (LIBGEO)"), max_nom, numero)
         if not RE_DEPARTEMENT.fullmatch(v["DEP"]):
-            raise ErreurImport(f"département (DEP) « {v['DEP']} » invalide (ex. 01, 2A, 971)", numero)
+            raise ErreurImport(
+                _("département (DEP) « %(valeur)s » invalide (ex. 01, 2A, 971)") % {"valeur": v["DEP"]}, numero
+            )
         if not RE_REGION.fullmatch(v["REG"]):
-            raise ErreurImport(f"région (REG) « {v['REG']} » invalide : 2 chiffres attendus", numero)
+            raise ErreurImport(
+                _("région (REG) « %(valeur)s » invalide : 2 chiffres attendus") % {"valeur": v["REG"]}, numero
+            )
         if not RE_ENTIER.fullmatch(v["POP2010"]):
-            raise ErreurImport(f"population (POP2010) « {v['POP2010']} » non numérique : entier attendu", numero)
+            raise ErreurImport(
+                _("population (POP2010) « %(valeur)s » non numérique : entier attendu") % {"valeur": v["POP2010"]},
+                numero,
+            )
         population = int(v["POP2010"])
 
         aire, categorie = v["AU2010"], v["CATAEU2010"]
         if not RE_AIRE.fullmatch(aire):
             raise ErreurImport(
-                f"code d'aire urbaine (AU2010) « {aire} » invalide : 3 caractères attendus (ex. 001, 9A1)", numero
+                _("code d'aire urbaine (AU2010) « %(valeur)s » invalide : 3 caractères attendus (ex. 001, 9A1)")
+                % {"valeur": aire},
+                numero,
             )
         if aire in AIRES_FICTIVES:
             if categorie not in CATEGORIES_HORS_AIRE:
                 raise ErreurImport(
-                    f"catégorie (CATAEU2010) « {categorie} » incompatible avec AU2010 {aire}, qui n'est pas une aire "
-                    "urbaine : 120, 300 ou 400 attendu",
+                    _(
+                        "catégorie (CATAEU2010) « %(categorie)s » incompatible avec AU2010 %(aire)s, qui n'est pas "
+                        "une aire urbaine : 120, 300 ou 400 attendu"
+                    )
+                    % {"categorie": categorie, "aire": aire},
                     numero,
                 )
             lues.nb_hors_aire += 1
         else:
             if categorie not in CATEGORIES_DANS_UNE_AIRE:
                 raise ErreurImport(
-                    f"catégorie (CATAEU2010) « {categorie} » invalide pour une commune de l'aire urbaine {aire} : "
-                    "111, 112, 211, 212, 221 ou 222 attendu",
+                    _(
+                        "catégorie (CATAEU2010) « %(categorie)s » invalide pour une commune de l'aire urbaine "
+                        "%(aire)s : 111, 112, 211, 212, 221 ou 222 attendu"
+                    )
+                    % {"categorie": categorie, "aire": aire},
                     numero,
                 )
-            _verifier_nom(v["LIBAU2010"], "nom d'aire urbaine (LIBAU2010)", max_aire, numero)
+            _verifier_nom(v["LIBAU2010"], _("nom d'aire urbaine (LIBAU2010)"), max_aire, numero)
             donnees = lues.aires.get(aire)
             if donnees is None:
                 donnees = lues.aires[aire] = {
@@ -357,7 +427,7 @@ def _analyser_communes(table, colonnes, progress):
                 premiere_ligne["aire", aire] = numero
             elif donnees["nom"] != v["LIBAU2010"]:
                 ligne = premiere_ligne["aire", aire]
-                _incoherence("l'aire urbaine", aire, "LIBAU2010", v["LIBAU2010"], donnees["nom"], ligne, numero)
+                _incoherence(_("l'aire urbaine"), aire, "LIBAU2010", v["LIBAU2010"], donnees["nom"], ligne, numero)
             donnees["population"] += population
             donnees["nb_communes"] += 1
             categorie_aire = CATEGORIE_PAR_CATAEU[categorie]
@@ -366,21 +436,27 @@ def _analyser_communes(table, colonnes, progress):
             elif donnees["categorie"] != categorie_aire:
                 connue, ligne = donnees["_ligne_categorie"]
                 raise ErreurImport(
-                    f"commune de catégorie {categorie} dans l'aire urbaine {aire}, dont une autre commune est de "
-                    f"catégorie {connue} (ligne {ligne}) : une aire n'a qu'une catégorie",
+                    _(
+                        "commune de catégorie %(categorie)s dans l'aire urbaine %(aire)s, dont une autre commune est "
+                        "de catégorie %(connue)s (ligne %(ligne)s) : une aire n'a qu'une catégorie"
+                    )
+                    % {"categorie": categorie, "aire": aire, "connue": connue, "ligne": ligne},
                     numero,
                 )
 
         bassin = v["ZE2010"]
         if not RE_ZONE_EMPLOI.fullmatch(bassin):
-            raise ErreurImport(f"code de zone d'emploi (ZE2010) « {bassin} » invalide : 4 chiffres attendus", numero)
-        _verifier_nom(v["LIBZE2010"], "nom de zone d'emploi (LIBZE2010)", max_bassin, numero)
+            raise ErreurImport(
+                _("code de zone d'emploi (ZE2010) « %(valeur)s » invalide : 4 chiffres attendus") % {"valeur": bassin},
+                numero,
+            )
+        _verifier_nom(v["LIBZE2010"], _("nom de zone d'emploi (LIBZE2010)"), max_bassin, numero)
         if bassin not in lues.bassins:
             lues.bassins[bassin] = {"nom": v["LIBZE2010"]}
             premiere_ligne["bassin", bassin] = numero
         elif lues.bassins[bassin]["nom"] != v["LIBZE2010"]:
             nom_connu, ligne = lues.bassins[bassin]["nom"], premiere_ligne["bassin", bassin]
-            _incoherence("la zone d'emploi", bassin, "LIBZE2010", v["LIBZE2010"], nom_connu, ligne, numero)
+            _incoherence(_("la zone d'emploi"), bassin, "LIBZE2010", v["LIBZE2010"], nom_connu, ligne, numero)
 
         epci = v["EPCI"]
         if epci == EPCI_HORS_GROUPEMENT:
@@ -388,17 +464,20 @@ def _analyser_communes(table, colonnes, progress):
         else:
             if not RE_SIREN.fullmatch(epci):
                 raise ErreurImport(
-                    f"intercommunalité (EPCI) « {epci} » invalide : SIREN de 9 chiffres ou {EPCI_HORS_GROUPEMENT} "
-                    "(commune hors groupement) attendu",
+                    _(
+                        "intercommunalité (EPCI) « %(valeur)s » invalide : SIREN de 9 chiffres ou %(hors_groupement)s "
+                        "(commune hors groupement) attendu"
+                    )
+                    % {"valeur": epci, "hors_groupement": EPCI_HORS_GROUPEMENT},
                     numero,
                 )
             if v["NATURE_EPCI"] not in natures:
                 raise ErreurImport(
-                    f"nature d'intercommunalité (NATURE_EPCI) « {v['NATURE_EPCI']} » inconnue : "
-                    f"{', '.join(sorted(natures))} attendu",
+                    _("nature d'intercommunalité (NATURE_EPCI) « %(valeur)s » inconnue : %(natures)s attendu")
+                    % {"valeur": v["NATURE_EPCI"], "natures": ", ".join(sorted(natures))},
                     numero,
                 )
-            _verifier_nom(v["LIBEPCI"], "nom d'intercommunalité (LIBEPCI)", max_epci, numero)
+            _verifier_nom(v["LIBEPCI"], _("nom d'intercommunalité (LIBEPCI)"), max_epci, numero)
             valeurs = {"nom": v["LIBEPCI"], "nature": v["NATURE_EPCI"]}
             if epci not in lues.intercommunalites:
                 lues.intercommunalites[epci] = valeurs
@@ -408,7 +487,7 @@ def _analyser_communes(table, colonnes, progress):
                 colonne = "LIBEPCI" if connues["nom"] != valeurs["nom"] else "NATURE_EPCI"
                 cle = "nom" if colonne == "LIBEPCI" else "nature"
                 ligne = premiere_ligne["epci", epci]
-                _incoherence("l'intercommunalité", epci, colonne, valeurs[cle], connues[cle], ligne, numero)
+                _incoherence(_("l'intercommunalité"), epci, colonne, valeurs[cle], connues[cle], ligne, numero)
 
         lues.communes[code] = {
             "nom": v["LIBGEO"],
@@ -421,10 +500,10 @@ def _analyser_communes(table, colonnes, progress):
             "_epci": epci,
         }
         if rang % PAS_PROGRESSION == 0 or rang == total:
-            _signaler(progress, "Lecture du fichier", rang, total)
+            _signaler(progress, _("Lecture du fichier"), rang, total)
 
     if not lues.communes:
-        raise ErreurImport("aucune commune dans le fichier (seulement la ligne d'en-tête)")
+        raise ErreurImport(AUCUNE_COMMUNE)
     for donnees in lues.aires.values():
         donnees.pop("_ligne_categorie")
     return lues
@@ -443,23 +522,32 @@ def _analyser_zonage(table, col_code, col_zone, col_nom, progress):
             code = "0" + code
         if not RE_CODE_COMMUNE.fullmatch(code):
             raise ErreurImport(
-                f"code commune « {brut} » invalide : 5 caractères attendus, des chiffres sauf 2A/2B pour la Corse "
-                "(ex. 01001, 2A004)",
+                _(
+                    "code commune « %(code)s » invalide : 5 caractères attendus, des chiffres sauf 2A/2B pour la "
+                    "Corse (ex. 01001, 2A004)"
+                )
+                % {"code": brut},
                 numero,
             )
         if code in zones:
-            raise ErreurImport(f"la commune {code} figure déjà ligne {noms[code][1]}", numero)
+            raise ErreurImport(DEJA_VUE % {"code": code, "ligne": noms[code][1]}, numero)
         zone = _normaliser_zone(champs[col_zone])
         if zone is None:
             valeur = champs[col_zone].strip()
-            probleme = f"zone « {valeur} » inconnue" if valeur else "zone manquante"
-            raise ErreurImport(f"{probleme} pour la commune {code} : A bis, A, B1, B2 ou C attendu", numero)
+            if valeur:
+                message = _("zone « %(zone)s » inconnue pour la commune %(code)s : A bis, A, B1, B2 ou C attendu") % {
+                    "zone": valeur,
+                    "code": code,
+                }
+            else:
+                message = _("zone manquante pour la commune %(code)s : A bis, A, B1, B2 ou C attendu") % {"code": code}
+            raise ErreurImport(message, numero)
         zones[code] = zone
         noms[code] = (champs[col_nom].strip() if col_nom is not None else "", numero)
         if rang % PAS_PROGRESSION == 0 or rang == total:
-            _signaler(progress, "Lecture du fichier", rang, total)
+            _signaler(progress, _("Lecture du fichier"), rang, total)
     if not zones:
-        raise ErreurImport("aucune commune dans le fichier (seulement la ligne d'en-tête)")
+        raise ErreurImport(AUCUNE_COMMUNE)
     return zones, noms
 
 
@@ -470,14 +558,19 @@ def _colonnes_exactes(table, noms):
         cle = entete.strip().upper()
         if cle in noms:
             if cle in positions:
-                raise ErreurImport(f"colonne {cle} présente deux fois dans l'en-tête", table.ligne_entete)
+                raise ErreurImport(
+                    _("colonne %(colonne)s présente deux fois dans l'en-tête") % {"colonne": cle}, table.ligne_entete
+                )
             positions[cle] = i
     manquantes = [nom for nom in noms if nom not in positions]
     if manquantes:
-        pluriel = "s" if len(manquantes) > 1 else ""
         raise ErreurImport(
-            f"colonne{pluriel} obligatoire{pluriel} absente{pluriel} : {', '.join(manquantes)} "
-            f"(en-tête lu : {', '.join(entete.strip() for entete in table.entetes)})",
+            ngettext(
+                "colonne obligatoire absente : %(colonnes)s (en-tête lu : %(entete)s)",
+                "colonnes obligatoires absentes : %(colonnes)s (en-tête lu : %(entete)s)",
+                len(manquantes),
+            )
+            % {"colonnes": ", ".join(manquantes), "entete": ", ".join(entete.strip() for entete in table.entetes)},
             table.ligne_entete,
         )
     return positions
@@ -497,15 +590,20 @@ def _colonnes_zonage(table):
     code = chercher({"codecommune", "codgeo", "codeinsee", "codecommuneinsee", "codeinseecommune", "insee", "depcom"})
     zone = chercher({"zoneabc", "zonageabc", "zone", "zonage"}, prefixe="zonage")
     for trouvees, libelle in (
-        (code, "du code commune (« Code Commune » ou « CODGEO »)"),
-        (zone, "de la zone (« Zone ABC »)"),
+        (code, _("du code commune (« Code Commune » ou « CODGEO »)")),
+        (zone, _("de la zone (« Zone ABC »)")),
     ):
         if not trouvees:
-            raise ErreurImport(f"colonne {libelle} absente (en-tête lu : {lu})", table.ligne_entete)
+            raise ErreurImport(
+                _("colonne %(colonne)s absente (en-tête lu : %(entete)s)") % {"colonne": libelle, "entete": lu},
+                table.ligne_entete,
+            )
         if len(trouvees) > 1:
             ambigues = ", ".join(f"« {table.entetes[i].strip()} »" for i in trouvees)
             raise ErreurImport(
-                f"plusieurs colonnes possibles {libelle} : {ambigues} ; n'en gardez qu'une", table.ligne_entete
+                _("plusieurs colonnes possibles %(colonne)s : %(colonnes)s ; n'en gardez qu'une")
+                % {"colonne": libelle, "colonnes": ambigues},
+                table.ligne_entete,
             )
     nom = chercher({"nomcommune", "libgeo", "commune", "nom", "libellecommune"})
     return code[0], zone[0], nom[0] if nom else None
@@ -515,27 +613,49 @@ def _verifier_nb_champs(table, numero, champs):
     attendus = len(table.entetes)
     if len(champs) < attendus:
         raise ErreurImport(
-            f"{len(champs)} champ(s) au lieu de {attendus} (ligne tronquée ou séparateur manquant ?)", numero
+            ngettext(
+                "%(nombre)s champ au lieu de %(attendus)s (ligne tronquée ou séparateur manquant ?)",
+                "%(nombre)s champs au lieu de %(attendus)s (ligne tronquée ou séparateur manquant ?)",
+                len(champs),
+            )
+            % {"nombre": len(champs), "attendus": attendus},
+            numero,
         )
     if len(champs) > attendus:
         raise ErreurImport(
-            f"{len(champs)} champs au lieu de {attendus} (champs en trop : séparateur « {table.libelle_separateur} » "
-            "dans une valeur non protégée par des guillemets ?)",
+            _(
+                "%(nombre)s champs au lieu de %(attendus)s (champs en trop : séparateur « %(separateur)s » "
+                "dans une valeur non protégée par des guillemets ?)"
+            )
+            % {"nombre": len(champs), "attendus": attendus, "separateur": table.libelle_separateur},
             numero,
         )
 
 
 def _verifier_nom(valeur, libelle, longueur_max, numero):
     if not valeur:
-        raise ErreurImport(f"{libelle} manquant", numero)
+        raise ErreurImport(_("%(champ)s manquant") % {"champ": libelle}, numero)
     if len(valeur) > longueur_max:
-        raise ErreurImport(f"{libelle} trop long ({len(valeur)} caractères, {longueur_max} au plus)", numero)
+        raise ErreurImport(
+            _("%(champ)s trop long (%(longueur)s caractères, %(maximum)s au plus)")
+            % {"champ": libelle, "longueur": len(valeur), "maximum": longueur_max},
+            numero,
+        )
 
 
 def _incoherence(entite, code, colonne, valeur, valeur_connue, ligne, numero):
     """One entity named two ways in the file: a sign of a shifted or hand-edited column."""
     raise ErreurImport(
-        f"{colonne} « {valeur} » pour {entite} {code}, alors que la ligne {ligne} donne « {valeur_connue} »", numero
+        _("%(colonne)s « %(valeur)s » pour %(entite)s %(code)s, alors que la ligne %(ligne)s donne « %(connue)s »")
+        % {
+            "colonne": colonne,
+            "valeur": valeur,
+            "entite": entite,
+            "code": code,
+            "ligne": ligne,
+            "connue": valeur_connue,
+        },
+        numero,
     )
 
 
@@ -573,7 +693,7 @@ def _synchroniser(modele, cle, attendues, bilan, progress=None):
     bilan.inchanges = len(attendues) - bilan.crees - bilan.modifies
     bilan.absents = sum(1 for code in existantes if code not in attendues)
 
-    libelle = f"Écriture : {modele._meta.verbose_name_plural}"
+    libelle = _("Écriture : %(modeles)s") % {"modeles": modele._meta.verbose_name_plural}
     total, fait = len(a_creer) + len(a_modifier), 0
     for debut in range(0, len(a_creer), BATCH_SIZE):
         lot = a_creer[debut : debut + BATCH_SIZE]
@@ -625,7 +745,7 @@ def _calculer_tensions(communes, zonage, bilan, progress):
             a_modifier.append(aire)
     for debut in range(0, len(a_modifier), BATCH_SIZE):
         AireUrbaine.objects.bulk_update(a_modifier[debut : debut + BATCH_SIZE], champs)
-        _signaler(progress, "Écriture des tensions", min(debut + BATCH_SIZE, len(a_modifier)), len(a_modifier))
+        _signaler(progress, _("Écriture des tensions"), min(debut + BATCH_SIZE, len(a_modifier)), len(a_modifier))
     bilan.modifies = len(a_modifier)
     bilan.inchanges = len(aires) - len(a_modifier)
     return nb_tendues, nb_evaluees
@@ -634,8 +754,3 @@ def _calculer_tensions(communes, zonage, bilan, progress):
 def _signaler(progress, etape, fait, total):
     if progress is not None:
         progress(etape, fait, total)
-
-
-def _nombre(n):
-    """French digit grouping (36 700), readable in a terminal."""
-    return f"{n:,}".replace(",", " ")

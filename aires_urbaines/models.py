@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from partenariat.commun.dates import date_courte
+
 
 class ZoneABC(models.TextChoices):
     """Housing-market zoning of communes: A bis, A and B1 are tight markets."""
@@ -290,7 +292,7 @@ class EntreePhase(models.Model):
         ordering = ["date_entree", "aire__code"]
 
     def __str__(self):
-        return f"{self.aire} — {self.phase} ({self.date_entree:%d/%m/%Y})"
+        return f"{self.aire} — {self.phase} ({date_courte(self.date_entree)})"
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aires_urbaines.models import AireUrbaine, EntreePhase
+from partenariat.commun.dates import date_courte
 
 
 class PartenariatError(Exception):
@@ -23,7 +24,7 @@ def inscrire_aires_dans_phase(phase, dates_par_aire):
     if trop_tot:
         raise PartenariatError(
             _("Une aire ne peut pas entrer dans la phase « %(phase)s » avant le %(debut)s (aires %(codes)s).")
-            % {"phase": phase, "debut": phase.date_debut.strftime("%d/%m/%Y"), "codes": ", ".join(trop_tot)}
+            % {"phase": phase, "debut": date_courte(phase.date_debut), "codes": ", ".join(trop_tot)}
         )
     deja_inscrites = set(EntreePhase.objects.filter(aire__in=list(dates_par_aire)).values_list("aire_id", flat=True))
     nouvelles = [

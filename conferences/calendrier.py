@@ -3,6 +3,7 @@
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from partenariat.commun.textes import remplacer_controles
 
@@ -50,8 +51,8 @@ def calendrier_reunions(conference, reunions, domaine, maintenant=None):
         description = "\n\n".join(
             partie
             for partie in (
-                f"Ordre du jour :\n{reunion.ordre_du_jour}" if reunion.ordre_du_jour else "",
-                f"Participants :\n{reunion.participants}" if reunion.participants else "",
+                _("Ordre du jour :\n%(texte)s") % {"texte": reunion.ordre_du_jour} if reunion.ordre_du_jour else "",
+                _("Participants :\n%(texte)s") % {"texte": reunion.participants} if reunion.participants else "",
             )
             if partie
         )
@@ -61,7 +62,7 @@ def calendrier_reunions(conference, reunions, domaine, maintenant=None):
             f"DTSTAMP:{horodatage}",
             f"DTSTART;VALUE=DATE:{reunion.date:%Y%m%d}",
             f"DTEND;VALUE=DATE:{reunion.date + datetime.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{echapper(f'Réunion — {conference.nom}')}",
+            f"SUMMARY:{echapper(_('Réunion — %(conference)s') % {'conference': conference.nom})}",
         ]
         if reunion.lieu:
             lignes.append(f"LOCATION:{echapper(reunion.lieu)}")

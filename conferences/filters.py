@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from partenariat.commun.saisie import Formulaire
 
@@ -7,9 +8,11 @@ from .models import ConferenceTerritoriale, EtatInstallation
 
 
 class ConferenceFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Recherche", method="filtrer_texte", help_text="Conférence, aire ou bassin")
+    q = django_filters.CharFilter(
+        label=_("Recherche"), method="filtrer_texte", help_text=_("Conférence, aire ou bassin")
+    )
     etat_installation = django_filters.ChoiceFilter(
-        label="Installation", choices=EtatInstallation.choices, empty_label="Toutes"
+        label=_("Installation"), choices=EtatInstallation.choices, empty_label=_("Toutes")
     )
 
     class Meta:

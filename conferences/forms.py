@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from aires_urbaines.models import AireUrbaine, BassinEmploi, Intercommunalite
 from conferences.regles import aires_observables, intercommunalites_associables
@@ -17,7 +18,7 @@ from partenariat.models import DATE_SIGNATURE
 
 from .models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
 
-MESSAGE_AVANT_SIGNATURE = "Une conférence ne peut pas être installée avant la signature du protocole (27 juin 2012)."
+MESSAGE_AVANT_SIGNATURE = _("Une conférence ne peut pas être installée avant la signature du protocole (27 juin 2012).")
 
 
 class ConferenceForm(VersionMixin, FormulaireFiltrableMixin, FormulaireSaisie):
@@ -28,15 +29,17 @@ class ConferenceForm(VersionMixin, FormulaireFiltrableMixin, FormulaireSaisie):
         fields = ["nom", "date_installation", "bassins", "aires"]
         widgets = {"date_installation": SaisieDate, "bassins": CasesFiltrees, "aires": CasesFiltrees}
         help_texts = {
-            "nom": "Par exemple « Conférence territoriale Rhône-Alpes – Lyon ».",
+            "nom": _("Par exemple « Conférence territoriale Rhône-Alpes – Lyon »."),
             "date_installation": (
-                "Laisser vide tant que la conférence n'est pas installée. "
-                "Le protocole fixe l'installation au plus tard six mois après sa signature."
+                _(
+                    "Laisser vide tant que la conférence n'est pas installée. "
+                    "Le protocole fixe l'installation au plus tard six mois après sa signature."
+                )
             ),
-            "bassins": "Zones d'emploi (INSEE 2010) sur lesquelles la conférence représente le mouvement.",
-            "aires": "Aires urbaines dont la conférence suit les objectifs.",
+            "bassins": _("Zones d'emploi (INSEE 2010) sur lesquelles la conférence représente le mouvement."),
+            "aires": _("Aires urbaines dont la conférence suit les objectifs."),
         }
-        error_messages = {"nom": {"unique": "Une conférence porte déjà ce nom."}}
+        error_messages = {"nom": {"unique": _("Une conférence porte déjà ce nom.")}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,13 +57,13 @@ class MembreForm(FormulaireSaisie):
     class Meta:
         model = MembreConference
         fields = ["nom", "college", "organisation", "fonction"]
-        help_texts = {"fonction": "Président, vice-président, membre titulaire…"}
+        help_texts = {"fonction": _("Président, vice-président, membre titulaire…")}
 
     def clean(self):
         donnees = super().clean()
         college, organisation = donnees.get("college"), donnees.get("organisation")
         if college and organisation and MembreConference.COLLEGE_DES_ORGANISATIONS.get(organisation) != college:
-            self.add_error("organisation", "L'organisation ne siège pas dans ce collège.")
+            self.add_error("organisation", _("L'organisation ne siège pas dans ce collège."))
         return donnees
 
 
@@ -87,18 +90,22 @@ class ReunionForm(FormulaireSaisie):
             "compte_rendu": forms.Textarea(attrs={"rows": 8}),
             "participants": forms.Textarea(attrs={"rows": 6}),
         }
-        help_texts = {"nb_participants": "Nombre de membres présents."}
+        help_texts = {"nb_participants": _("Nombre de membres présents.")}
 
     def clean_date(self):
         date = self.cleaned_data.get("date")
         if date and date < DATE_SIGNATURE:
-            raise forms.ValidationError("Une réunion ne peut pas précéder la signature du protocole (27 juin 2012).")
+            raise forms.ValidationError(_("Une réunion ne peut pas précéder la signature du protocole (27 juin 2012)."))
         return date
 
 
 class IntercommunaliteChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.nom} ({obj.get_nature_display()}, SIREN {obj.siren})"
+        return _("%(nom)s (%(nature)s, SIREN %(siren)s)") % {
+            "nom": obj.nom,
+            "nature": obj.get_nature_display(),
+            "siren": obj.siren,
+        }
 
 
 class AssociationForm(FormulaireFiltrableMixin, FormulaireSaisie):
@@ -109,11 +116,11 @@ class AssociationForm(FormulaireFiltrableMixin, FormulaireSaisie):
     """
 
     intercommunalite = IntercommunaliteChoiceField(
-        label="Intercommunalité",
+        label=_("Intercommunalité"),
         queryset=Intercommunalite.objects.none(),  # set per user and conference in __init__
         widget=BoutonsRadioFiltres,
         help_text=(
-            "Recherchez par nom ou par SIREN ; sans recherche, la liste propose celles des aires de la conférence."
+            _("Recherchez par nom ou par SIREN ; sans recherche, la liste propose celles des aires de la conférence.")
         ),
     )
 
@@ -134,7 +141,7 @@ class AssociationForm(FormulaireFiltrableMixin, FormulaireSaisie):
             "date_avis": SaisieDate,
             "commentaire": forms.Textarea(attrs={"rows": 4}),
         }
-        help_texts = {"date_avis": "Obligatoire lorsque l'avis est rendu."}
+        help_texts = {"date_avis": _("Obligatoire lorsque l'avis est rendu.")}
 
     def __init__(self, *args, conference, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,11 +163,11 @@ class AssociationForm(FormulaireFiltrableMixin, FormulaireSaisie):
         sollicitation = donnees.get("date_sollicitation")
         association, avis = donnees.get("date_association"), donnees.get("date_avis")
         if sollicitation and association and association < sollicitation:
-            self.add_error("date_association", "La date d'association ne peut pas précéder la sollicitation.")
+            self.add_error("date_association", _("La date d'association ne peut pas précéder la sollicitation."))
         if sollicitation and avis and avis < sollicitation:
-            self.add_error("date_avis", "La date de l'avis ne peut pas précéder la sollicitation.")
+            self.add_error("date_avis", _("La date de l'avis ne peut pas précéder la sollicitation."))
         if donnees.get("etat") == AssociationProgrammation.Etat.AVIS_RENDU and not avis:
-            self.add_error("date_avis", "Un avis rendu doit avoir sa date.")
+            self.add_error("date_avis", _("Un avis rendu doit avoir sa date."))
         intercommunalite, document = donnees.get("intercommunalite"), donnees.get("document")
         if intercommunalite and document:
             doublons = AssociationProgrammation.objects.filter(
@@ -168,7 +175,7 @@ class AssociationForm(FormulaireFiltrableMixin, FormulaireSaisie):
             ).exclude(pk=self.instance.pk)
             if doublons.exists():
                 raise forms.ValidationError(
-                    "Cette conférence est déjà associée à ce document de cette intercommunalité."
+                    _("Cette conférence est déjà associée à ce document de cette intercommunalité.")
                 )
         return donnees
 
@@ -186,7 +193,7 @@ class ObservationForm(FormulaireFiltrableMixin, FormulaireSaisie):
             "chiffres_cles": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
-            "aires": "Aires concernées ; sans recherche, la liste propose celles de la conférence.",
+            "aires": _("Aires concernées ; sans recherche, la liste propose celles de la conférence."),
         }
 
     def __init__(self, *args, conference, user, **kwargs):

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partenariat.commun.dates import date_courte
 from partenariat.models import DATE_SIGNATURE
 
 
@@ -203,7 +204,7 @@ class Reunion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.conference} — {self.date:%d/%m/%Y}"
+        return f"{self.conference} — {date_courte(self.date)}"
 
 
 class AssociationProgrammation(models.Model):

@@ -4,21 +4,27 @@ from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conferences.regles import (
     peut_associer_intercommunalite,
     peut_rattacher_aires,
 )
 from partenariat.commun.acces import exiger
+from partenariat.commun.dates import date_courte
 from partenariat.commun.saisie import ErreurMetier, prendre_version
 from partenariat.models import periode_courante
 
 from .models import ConferenceTerritoriale, MembreConference
 
-MESSAGE_AIRES_HORS_PERIMETRE = "Une observation ne peut concerner que des aires couvertes par sa conférence."
-MESSAGE_INTERCOMMUNALITE_HORS_PERIMETRE = (
+MESSAGE_AIRES_HORS_PERIMETRE = gettext_lazy(
+    "Une observation ne peut concerner que des aires couvertes par sa conférence."
+)
+MESSAGE_INTERCOMMUNALITE_HORS_PERIMETRE = gettext_lazy(
     "Une conférence ne peut être associée qu'aux intercommunalités des aires qu'elle couvre."
 )
+MESSAGE_NOM_PRIS = gettext_lazy("Une conférence porte déjà ce nom.")
 
 
 class ErreurConference(ErreurMetier):
@@ -75,13 +81,18 @@ def permission(modele, objet):
 
 def _historique_des_membres(conference):
     """Members' history, quoted when a conference save is refused because its composition changed meanwhile."""
-    return ((MembreConference.history.filter(conference_id=conference.pk), lambda e: f"Membre « {e.nom} »"),)
+    return (
+        (
+            MembreConference.history.filter(conference_id=conference.pk),
+            lambda e: _("Membre « %(nom)s »") % {"nom": e.nom},
+        ),
+    )
 
 
 def installer_conference(conference, user, *, bassins=(), aires=(), membres=()):
     """Register a new conference with its perimeter and members (installed or not yet: its date may be empty)."""
     exiger(user, "conferences.add_conferenceterritoriale", conference)
-    with transaction.atomic(), _refus_de_la_base("Une conférence porte déjà ce nom."):
+    with transaction.atomic(), _refus_de_la_base(MESSAGE_NOM_PRIS):
         conference.version = 1
         conference.skip_history_when_saving = True
         try:
@@ -98,7 +109,7 @@ def installer_conference(conference, user, *, bassins=(), aires=(), membres=()):
 def modifier_conference(conference, user, version, *, bassins, aires, membres=(), membres_supprimes=()):
     """Change a conference's fields, perimeter and members, unless someone saved it since `version` was read."""
     exiger(user, "conferences.change_conferenceterritoriale", conference)
-    with transaction.atomic(), _refus_de_la_base("Une conférence porte déjà ce nom."):
+    with transaction.atomic(), _refus_de_la_base(MESSAGE_NOM_PRIS):
         prendre_version(
             ConferenceTerritoriale, conference, version, ErreurConference, lies=_historique_des_membres(conference)
         )
@@ -125,8 +136,11 @@ def avertissements_installation(conference):
     date_limite = periode_courante().date_limite_installation
     if conference.date_installation and conference.date_installation > date_limite:
         return [
-            f"La date d'installation ({conference.date_installation:%d/%m/%Y}) est postérieure à la date limite "
-            f"du protocole ({date_limite:%d/%m/%Y}) : la conférence est comptée comme installée en retard."
+            _(
+                "La date d'installation (%(installation)s) est postérieure à la date limite du protocole "
+                "(%(limite)s) : la conférence est comptée comme installée en retard."
+            )
+            % {"installation": date_courte(conference.date_installation), "limite": date_courte(date_limite)}
         ]
     return []
 
@@ -145,7 +159,7 @@ def enregistrer_association(association, user):
     exiger(user, permission("associationprogrammation", association), association)
     if not peut_associer_intercommunalite(user, association):
         raise PermissionDenied(MESSAGE_INTERCOMMUNALITE_HORS_PERIMETRE)
-    message = "Cette conférence est déjà associée à ce document de cette intercommunalité."
+    message = _("Cette conférence est déjà associée à ce document de cette intercommunalité.")
     with transaction.atomic(), _refus_de_la_base(message):
         _historiser(association, user)
         association.save()

@@ -3,8 +3,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
+from partenariat.commun.dates import date_courte
 from partenariat.commun.historique import historique_de
 from partenariat.commun.saisie import EditionView, sans_validation_formset
 
@@ -17,7 +19,7 @@ from .models import AssociationProgrammation, ConferenceTerritoriale, MembreConf
 def historique_conference(conference):
     """The conference's changes, its members' included."""
     membres = MembreConference.history.filter(conference_id=conference.pk)
-    return historique_de(conference, lies=[(membres, lambda e: f"Membre « {e.nom} »")])
+    return historique_de(conference, lies=[(membres, lambda e: _("Membre « %(nom)s »") % {"nom": e.nom})])
 
 
 def droits_conference(user, conference):
@@ -110,11 +112,11 @@ class ConferenceEditionView(EditionView):
 class ConferenceCreateView(ConferenceEditionView):
     creation = True
     permission_required = "conferences.add_conferenceterritoriale"
-    titre = "Enregistrer une conférence territoriale"
-    message_succes = "La conférence « {objet} » est enregistrée."
+    titre = _("Enregistrer une conférence territoriale")
+    message_succes = _("La conférence « %(objet)s » est enregistrée.")
 
     def enregistrer(self, form):
-        membres, _ = self.membres_a_enregistrer()
+        membres, _supprimes = self.membres_a_enregistrer()
         conference = services.installer_conference(
             form.instance,
             self.request.user,
@@ -128,8 +130,8 @@ class ConferenceCreateView(ConferenceEditionView):
 
 class ConferenceUpdateView(ConferenceEditionView):
     permission_required = "conferences.change_conferenceterritoriale"
-    titre = "Modifier la conférence « {objet} »"
-    message_succes = "Les modifications de la conférence « {objet} » sont enregistrées."
+    titre = _("Modifier la conférence « %(objet)s »")
+    message_succes = _("Les modifications de la conférence « %(objet)s » sont enregistrées.")
 
     def enregistrer(self, form):
         membres, supprimes = self.membres_a_enregistrer()
@@ -156,8 +158,8 @@ class MembresUpdateView(ConferenceEditionView):
     )
     form_class = MembresForm
     template_name = "conferences/membres_form.html"
-    titre = "Membres de la conférence « {objet} »"
-    message_succes = "La composition de la conférence « {objet} » est enregistrée."
+    titre = _("Membres de la conférence « %(objet)s »")
+    message_succes = _("La composition de la conférence « %(objet)s » est enregistrée.")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -220,8 +222,14 @@ class ReunionCreateView(ActiviteView):
     form_class = ReunionForm
     template_name = "conferences/reunion_form.html"
     ancre = "#titre-reunions"
-    titre = "Nouvelle réunion"
-    message_succes = "La réunion du {objet.date:%d/%m/%Y} est enregistrée."
+    titre = _("Nouvelle réunion")
+    message_succes = _("La réunion du %(date)s est enregistrée.")
+
+    def parametres_textes(self):
+        parametres = super().parametres_textes()
+        if self.object is not None:
+            parametres["date"] = date_courte(self.object.date)
+        return parametres
 
     def enregistrer(self, form):
         return services.enregistrer_reunion(form.instance, self.request.user)
@@ -230,7 +238,7 @@ class ReunionCreateView(ActiviteView):
 class ReunionUpdateView(ReunionCreateView):
     creation = False
     permission_required = "conferences.change_reunion"
-    titre = "Modifier la réunion du {objet.date:%d/%m/%Y}"
+    titre = _("Modifier la réunion du %(date)s")
 
     def get_success_url(self):
         return reverse("conferences:reunion_detail", args=[self.objet.pk])
@@ -244,8 +252,8 @@ class AssociationCreateView(ActiviteView):
     template_name = "conferences/association_form.html"
     ancre = "#titre-programmation"
     selon_le_territoire = True
-    titre = "Nouvelle association aux travaux de programmation"
-    message_succes = "L'association de la conférence au document « {objet} » est enregistrée."
+    titre = _("Nouvelle association aux travaux de programmation")
+    message_succes = _("L'association de la conférence au document « %(objet)s » est enregistrée.")
 
     def enregistrer(self, form):
         return services.enregistrer_association(form.instance, self.request.user)
@@ -254,7 +262,7 @@ class AssociationCreateView(ActiviteView):
 class AssociationUpdateView(AssociationCreateView):
     creation = False
     permission_required = "conferences.change_associationprogrammation"
-    titre = "Modifier l'association « {objet} »"
+    titre = _("Modifier l'association « %(objet)s »")
 
 
 class ObservationCreateView(ActiviteView):
@@ -265,8 +273,8 @@ class ObservationCreateView(ActiviteView):
     template_name = "conferences/observation_form.html"
     ancre = "#titre-observations"
     selon_le_territoire = True
-    titre = "Nouvelle observation ou étude partagée"
-    message_succes = "L'observation « {objet} » est enregistrée."
+    titre = _("Nouvelle observation ou étude partagée")
+    message_succes = _("L'observation « %(objet)s » est enregistrée.")
 
     def enregistrer(self, form):
         return services.enregistrer_observation(form.instance, self.request.user, form.cleaned_data["aires"])
@@ -275,4 +283,4 @@ class ObservationCreateView(ActiviteView):
 class ObservationUpdateView(ObservationCreateView):
     creation = False
     permission_required = "conferences.change_observation"
-    titre = "Modifier l'observation « {objet} »"
+    titre = _("Modifier l'observation « %(objet)s »")

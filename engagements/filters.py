@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from aires_urbaines.models import AireUrbaine, PhaseDeploiement
 from partenariat.commun.saisie import Formulaire
@@ -11,23 +12,26 @@ from .models import Dispositif, Objectif
 class ObjectifFilter(django_filters.FilterSet):
     """Filters of /objectifs/; `statut` reads the annotation of `avec_avancement`."""
 
-    aire = django_filters.CharFilter(label="Aire urbaine", method="filtrer_aire", help_text="Nom ou code")
-    dispositif = django_filters.ChoiceFilter(label="Dispositif", choices=Dispositif.choices, empty_label="Tous")
+    aire = django_filters.CharFilter(label=_("Aire urbaine"), method="filtrer_aire", help_text=_("Nom ou code"))
+    dispositif = django_filters.ChoiceFilter(label=_("Dispositif"), choices=Dispositif.choices, empty_label=_("Tous"))
     annee = django_filters.ChoiceFilter(
-        label="Année", choices=[(str(a), str(a)) for a in range(ANNEE_DEBUT, ANNEE_FIN + 1)], empty_label="Toutes"
+        label=_("Année"), choices=[(str(a), str(a)) for a in range(ANNEE_DEBUT, ANNEE_FIN + 1)], empty_label=_("Toutes")
     )
     phase = django_filters.ModelChoiceFilter(
-        label="Phase",
+        label=_("Phase"),
         queryset=PhaseDeploiement.objects.all(),
         to_field_name="code",
         field_name="aire__entree_phase__phase",
-        empty_label="Toutes",
+        empty_label=_("Toutes"),
     )
     conference = django_filters.CharFilter(
-        label="Conférence", field_name="conference__nom", lookup_expr="icontains", help_text="Nom de la conférence"
+        label=_("Conférence"),
+        field_name="conference__nom",
+        lookup_expr="icontains",
+        help_text=_("Nom de la conférence"),
     )
     statut = django_filters.ChoiceFilter(
-        label="Statut", choices=Statut.choices, empty_label="Tous", method="filtrer_statut"
+        label=_("Statut"), choices=Statut.choices, empty_label=_("Tous"), method="filtrer_statut"
     )
 
     class Meta:

@@ -12,8 +12,8 @@ from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
 
 from .models import Objectif, Realisation
 
-MESSAGE_HORS_PERIMETRE = "Vous ne pouvez saisir des objectifs que pour les aires couvertes par vos conférences."
-MESSAGE_ANNEE = "L'année doit être comprise dans la période du protocole (2013 à 2015)."
+MESSAGE_HORS_PERIMETRE = _("Vous ne pouvez saisir des objectifs que pour les aires couvertes par vos conférences.")
+MESSAGE_ANNEE = _("L'année doit être comprise dans la période du protocole (2013 à 2015).")
 TAILLE_MAX_IMPORT = 5 * 1024 * 1024
 
 
@@ -26,12 +26,12 @@ class ObjectifForm(VersionMixin, FormulaireSaisie):
     """The area and conference lists hold only what the user may work on (a secretariat: its conferences)."""
 
     aire = AireChoiceField(
-        label="Aire urbaine",
+        label=_("Aire urbaine"),
         queryset=AireUrbaine.objects.none(),
         error_messages={"invalid_choice": MESSAGE_HORS_PERIMETRE},
     )
     annee = forms.TypedChoiceField(
-        label="Année",
+        label=_("Année"),
         coerce=int,
         choices=[(annee, str(annee)) for annee in range(ANNEE_DEBUT, ANNEE_FIN + 1)],
         error_messages={"invalid_choice": MESSAGE_ANNEE},
@@ -42,13 +42,13 @@ class ObjectifForm(VersionMixin, FormulaireSaisie):
         fields = ["aire", "conference", "dispositif", "annee", "cible", "unite", "date_accord", "notes"]
         widgets = {"date_accord": SaisieDate, "notes": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
-            "conference": "La conférence qui a convenu l'objectif, s'il y a lieu.",
-            "cible": "Quantité visée sur l'année, dans l'unité choisie.",
-            "date_accord": "Date à laquelle l'objectif a été convenu localement.",
+            "conference": _("La conférence qui a convenu l'objectif, s'il y a lieu."),
+            "cible": _("Quantité visée sur l'année, dans l'unité choisie."),
+            "date_accord": _("Date à laquelle l'objectif a été convenu localement."),
         }
         error_messages = {
-            "cible": {"min_value": "La cible doit être un nombre positif ou nul."},
-            "conference": {"invalid_choice": "Choisissez une des conférences dont vous tenez le secrétariat."},
+            "cible": {"min_value": _("La cible doit être un nombre positif ou nul.")},
+            "conference": {"invalid_choice": _("Choisissez une des conférences dont vous tenez le secrétariat.")},
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -60,7 +60,7 @@ class ObjectifForm(VersionMixin, FormulaireSaisie):
     def clean_date_accord(self):
         date = self.cleaned_data.get("date_accord")
         if date and date < DATE_SIGNATURE:
-            raise forms.ValidationError("Un objectif ne peut pas être convenu avant la signature du protocole.")
+            raise forms.ValidationError(_("Un objectif ne peut pas être convenu avant la signature du protocole."))
         return date
 
     def clean(self):
@@ -72,7 +72,7 @@ class ObjectifForm(VersionMixin, FormulaireSaisie):
         complete = all(v is not None and v != "" for v in cle.values())
         if complete and Objectif.objects.filter(**cle).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(
-                "Un objectif existe déjà pour cette aire, ce dispositif, cette année et cette unité."
+                _("Un objectif existe déjà pour cette aire, ce dispositif, cette année et cette unité.")
             )
         return donnees
 
@@ -85,17 +85,17 @@ class RealisationForm(FormulaireSaisie):
         model = Realisation
         fields = ["date", "quantite", "commentaire"]
         widgets = {"date": SaisieDate, "commentaire": forms.Textarea(attrs={"rows": 3})}
-        labels = {"quantite": "Quantité réalisée"}
+        labels = {"quantite": _("Quantité réalisée")}
         help_texts = {
-            "quantite": "Dans l'unité de l'objectif.",
-            "date": "Date de la réalisation (livraison, signature…).",
+            "quantite": _("Dans l'unité de l'objectif."),
+            "date": _("Date de la réalisation (livraison, signature…)."),
         }
-        error_messages = {"quantite": {"min_value": "La quantité réalisée doit être un nombre positif ou nul."}}
+        error_messages = {"quantite": {"min_value": _("La quantité réalisée doit être un nombre positif ou nul.")}}
 
     def clean_date(self):
         date = self.cleaned_data.get("date")
         if date and date < DATE_SIGNATURE:
-            raise forms.ValidationError("Une réalisation ne peut pas précéder la signature du protocole.")
+            raise forms.ValidationError(_("Une réalisation ne peut pas précéder la signature du protocole."))
         # An achievement is something done: a future date (often a typed year, 2031 for 2013) would count in
         # progress ahead of time. "Today" cannot be a portable database constraint, so the form and the import
         # check it.
@@ -106,19 +106,21 @@ class RealisationForm(FormulaireSaisie):
 
 class ImportRealisationsForm(Formulaire):
     fichier = forms.FileField(
-        label="Fichier des réalisations (CSV ou XLSX)",
+        label=_("Fichier des réalisations (CSV ou XLSX)"),
         help_text=(
-            "Colonnes obligatoires : « Code aire », « Dispositif », « Année », « Date réalisation », "
-            "« Quantité réalisée » ; facultatives : « Unité », « Commentaire ». Les autres colonnes de l'export "
-            "des objectifs sont ignorées."
+            _(
+                "Colonnes obligatoires : « Code aire », « Dispositif », « Année », « Date réalisation », "
+                "« Quantité réalisée » ; facultatives : « Unité », « Commentaire ». Les autres colonnes de l'export "
+                "des objectifs sont ignorées."
+            )
         ),
-        error_messages={"required": "Choisissez un fichier à importer.", "empty": "Le fichier est vide."},
+        error_messages={"required": _("Choisissez un fichier à importer."), "empty": _("Le fichier est vide.")},
     )
 
     def clean_fichier(self):
         fichier = self.cleaned_data["fichier"]
         if not fichier.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("Le fichier doit être au format CSV (.csv) ou Excel (.xlsx).")
+            raise forms.ValidationError(_("Le fichier doit être au format CSV (.csv) ou Excel (.xlsx)."))
         if fichier.size > TAILLE_MAX_IMPORT:
-            raise forms.ValidationError("Le fichier dépasse 5 Mo : découpez-le en plusieurs imports.")
+            raise forms.ValidationError(_("Le fichier dépasse 5 Mo : découpez-le en plusieurs imports."))
         return fichier

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from aires_urbaines.models import AireUrbaine
 from engagements.regles import objectifs_modifiables
+from partenariat.commun.dates import date_courte
+from partenariat.commun.nombres import nombre
 from partenariat.commun.tableur import ErreurTableur, lire_tableau
 from partenariat.commun.textes import TexteRefuse, normaliser, normaliser_texte
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
@@ -32,11 +34,11 @@ COLONNES = {
     "commentaire": ("commentaire",),
 }
 OBLIGATOIRES = {
-    "aire": "Code aire",
-    "dispositif": "Dispositif",
-    "annee": "Année",
-    "date": "Date réalisation",
-    "quantite": "Quantité réalisée",
+    "aire": gettext_lazy("Code aire"),
+    "dispositif": gettext_lazy("Dispositif"),
+    "annee": gettext_lazy("Année"),
+    "date": gettext_lazy("Date réalisation"),
+    "quantite": gettext_lazy("Quantité réalisée"),
 }
 # How a line's report names a cell whose text is refused.
 NOMS_CELLULES = {
@@ -220,17 +222,15 @@ def analyser_fichier(nom, contenu, user):
     positions = _reperer_colonnes(entetes)
     manquantes = [libelle for cle, libelle in OBLIGATOIRES.items() if cle not in positions]
     if manquantes:
-        lues = ", ".join(f"« {_texte(e)} »" for e in entetes) or "aucune"
-        return Analyse(
-            [],
-            [
-                f"Colonne{'s' if len(manquantes) > 1 else ''} absente{'s' if len(manquantes) > 1 else ''} : "
-                + ", ".join(f"« {m} »" for m in manquantes)
-                + f" (colonnes lues : {lues})."
-            ],
-        )
+        lues = ", ".join(f"« {_texte(e)} »" for e in entetes) or _("aucune")
+        message = ngettext(
+            "Colonne absente : %(colonnes)s (colonnes lues : %(lues)s).",
+            "Colonnes absentes : %(colonnes)s (colonnes lues : %(lues)s).",
+            len(manquantes),
+        ) % {"colonnes": ", ".join(f"« {m} »" for m in manquantes), "lues": lues}
+        return Analyse([], [message])
     if not lignes_lues:
-        return Analyse([], ["Le fichier ne contient aucune ligne de réalisation."])
+        return Analyse([], [_("Le fichier ne contient aucune ligne de réalisation.")])
     # Text is normalised before anything else reads it: no NUL reaches a query, the session or the database.
     nettoyees = [(numero, *_nettoyer(ligne, positions)) for numero, ligne in lignes_lues]
 
@@ -250,47 +250,61 @@ def analyser_fichier(nom, contenu, user):
         if "aire" not in refusees:
             code = _code_aire(valeurs.get("aire"))
             if not code:
-                probleme.append("le code de l'aire urbaine est vide")
+                probleme.append(_("le code de l'aire urbaine est vide"))
             elif code not in aires_connues:
-                probleme.append(f"aire urbaine « {code} » inconnue")
+                probleme.append(_("aire urbaine « %(code)s » inconnue") % {"code": code})
         if "dispositif" not in refusees:
             brut_dispositif = _texte(valeurs.get("dispositif"))
             dispositif = DISPOSITIFS.get(normaliser(brut_dispositif))
             if dispositif is None:
-                probleme.append(f"dispositif « {brut_dispositif} » inconnu")
+                probleme.append(_("dispositif « %(dispositif)s » inconnu") % {"dispositif": brut_dispositif})
         if "annee" not in refusees:
             annee = _lire_entier(valeurs.get("annee"))
             if annee is None or not ANNEE_DEBUT <= annee <= ANNEE_FIN:
                 probleme.append(
-                    f"année « {_texte(valeurs.get('annee'))} » hors de la période du protocole "
-                    f"({ANNEE_DEBUT} à {ANNEE_FIN})"
+                    _("année « %(annee)s » hors de la période du protocole (%(debut)s à %(fin)s)")
+                    % {"annee": _texte(valeurs.get("annee")), "debut": ANNEE_DEBUT, "fin": ANNEE_FIN}
                 )
         if "unite" not in refusees:
             brut_unite = _texte(valeurs.get("unite"))
             unite = UNITES.get(normaliser(brut_unite)) if brut_unite else None
             if brut_unite and unite is None:
-                probleme.append(f"unité « {brut_unite} » inconnue")
+                probleme.append(_("unité « %(unite)s » inconnue") % {"unite": brut_unite})
         if "date" not in refusees:
             date = _lire_date(valeurs.get("date"))
             if date is None and not _texte(valeurs.get("date")):
-                probleme.append("date de réalisation manquante")
+                probleme.append(_("date de réalisation manquante"))
             elif date is None:
-                probleme.append(f"date « {_texte(valeurs.get('date'))} » illisible (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
+                probleme.append(
+                    _("date « %(date)s » illisible (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
+                    % {"date": _texte(valeurs.get("date"))}
+                )
             elif date < DATE_SIGNATURE:
-                probleme.append(f"date {date:%d/%m/%Y} antérieure à la signature du protocole (27/06/2012)")
+                probleme.append(
+                    _("date %(date)s antérieure à la signature du protocole (%(signature)s)")
+                    % {"date": date_courte(date), "signature": date_courte(DATE_SIGNATURE)}
+                )
             elif date > aujourd_hui:
-                probleme.append(f"date {date:%d/%m/%Y} postérieure à aujourd'hui ({aujourd_hui:%d/%m/%Y})")
+                probleme.append(
+                    _("date %(date)s postérieure à aujourd'hui (%(aujourd_hui)s)")
+                    % {"date": date_courte(date), "aujourd_hui": date_courte(aujourd_hui)}
+                )
         if "quantite" not in refusees:
             quantite = _lire_entier(valeurs.get("quantite"))
             if quantite is None and not _texte(valeurs.get("quantite")):
-                probleme.append("quantité réalisée manquante")
+                probleme.append(_("quantité réalisée manquante"))
             elif quantite is None:
-                probleme.append(f"quantité « {_texte(valeurs.get('quantite'))} » : un nombre entier est attendu")
+                probleme.append(
+                    _("quantité « %(quantite)s » : un nombre entier est attendu")
+                    % {"quantite": _texte(valeurs.get("quantite"))}
+                )
             elif abs(quantite) > QUANTITE_MAX:
-                maximum = f"{QUANTITE_MAX:,}".replace(",", "\u202f")
-                probleme.append(f"quantité « {_texte(valeurs.get('quantite'))} » hors limites (de 0 à {maximum})")
+                probleme.append(
+                    _("quantité « %(quantite)s » hors limites (de 0 à %(maximum)s)")
+                    % {"quantite": _texte(valeurs.get("quantite")), "maximum": nombre(QUANTITE_MAX)}
+                )
             elif quantite < 0:
-                probleme.append(f"quantité {quantite} négative")
+                probleme.append(_("quantité %(quantite)s négative") % {"quantite": quantite})
 
         objectif = None
         if not probleme:
@@ -298,26 +312,41 @@ def analyser_fichier(nom, contenu, user):
             if unite:
                 candidats = [o for o in candidats if o.unite == unite]
             if not candidats:
-                probleme.append(
-                    f"aucun objectif pour l'aire {code}, le dispositif « {Dispositif(dispositif).label} » "
-                    f"et l'année {annee}" + (f" en {Unite(unite).label}" if unite else "")
-                )
+                parametres = {"code": code, "dispositif": Dispositif(dispositif).label, "annee": annee}
+                if unite:
+                    message = _(
+                        "aucun objectif pour l'aire %(code)s, le dispositif « %(dispositif)s » et l'année %(annee)s "
+                        "en %(unite)s"
+                    ) % {**parametres, "unite": Unite(unite).label}
+                else:
+                    message = (
+                        _("aucun objectif pour l'aire %(code)s, le dispositif « %(dispositif)s » et l'année %(annee)s")
+                        % parametres
+                    )
+                probleme.append(message)
             elif len(candidats) > 1:
                 unites = ", ".join(sorted(str(Unite(o.unite).label) for o in candidats))
                 probleme.append(
-                    f"plusieurs objectifs correspondent (unités : {unites}) : précisez la colonne « Unité »"
+                    _("plusieurs objectifs correspondent (unités : %(unites)s) : précisez la colonne « Unité »")
+                    % {"unites": unites}
                 )
             elif candidats[0].pk not in permis:
-                probleme.append(f"l'objectif « {candidats[0]} » ne relève pas de vos conférences")
+                probleme.append(
+                    _("l'objectif « %(objectif)s » ne relève pas de vos conférences") % {"objectif": candidats[0]}
+                )
             else:
                 objectif = candidats[0]
         if probleme:
-            erreurs.append(f"Ligne {numero} : " + " ; ".join(probleme) + ".")
+            problemes = " ; ".join(probleme)
+            erreurs.append(_("Ligne %(numero)s : %(problemes)s.") % {"numero": numero, "problemes": problemes})
         else:
             lignes.append(LigneImport(numero, objectif, date, quantite, _texte(valeurs.get("commentaire"))))
     if len(erreurs) > ERREURS_AFFICHEES:
         reste = len(erreurs) - ERREURS_AFFICHEES
-        erreurs = erreurs[:ERREURS_AFFICHEES] + [f"… et {reste} autre{'s' if reste > 1 else ''} ligne(s) en erreur."]
+        suite = ngettext("… et %(reste)s autre ligne en erreur.", "… et %(reste)s autres lignes en erreur.", reste) % {
+            "reste": nombre(reste)
+        }
+        erreurs = erreurs[:ERREURS_AFFICHEES] + [suite]
     return Analyse(lignes, erreurs)
 
 
@@ -330,7 +359,10 @@ def _nettoyer(ligne, positions):
             try:
                 valeur = normaliser_texte(valeur, multiligne=cle == "commentaire")
             except TexteRefuse as erreur:
-                refusees[cle] = f"{NOMS_CELLULES[cle]} : {str(erreur).rstrip('.')}"
+                refusees[cle] = _("%(cellule)s : %(raison)s") % {
+                    "cellule": NOMS_CELLULES[cle],
+                    "raison": str(erreur).rstrip("."),
+                }
                 continue
         valeurs[cle] = valeur
     return valeurs, refusees
@@ -350,7 +382,10 @@ def lignes_depuis_session(donnees, user):
     for ligne in donnees:
         objectif = objectifs.get(ligne["objectif"])
         if objectif is None:
-            erreurs.append(f"Ligne {ligne['numero']} : l'objectif n'existe plus ou ne relève plus de vos conférences.")
+            erreurs.append(
+                _("Ligne %(numero)s : l'objectif n'existe plus ou ne relève plus de vos conférences.")
+                % {"numero": ligne["numero"]}
+            )
             continue
         lignes.append(
             LigneImport(

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partenariat.commun.dates import date_courte
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
 
 from . import avancement
@@ -259,7 +260,7 @@ class Realisation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.quantite} — {self.date:%d/%m/%Y}"
+        return f"{self.quantite} — {date_courte(self.date)}"
 
     def save(self, *args, **kwargs):
         """Keep the running totals; an achievement moved to another objective or date changes the former too."""
@@ -304,4 +305,4 @@ class ModificationAvancement(models.Model):
         verbose_name = _("modification des chiffres d'avancement")
 
     def __str__(self):
-        return f"{self.version} ({self.date_min or 'toutes dates'})"
+        return f"{self.version} ({date_courte(self.date_min) if self.date_min else _('toutes dates')})"

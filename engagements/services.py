@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from engagements.regles import peut_modifier_objectif
@@ -95,7 +97,9 @@ class ErreurEngagement(ErreurMetier):
     """Why a change to an objective or an achievement was refused."""
 
 
-MESSAGE_OBJECTIF_EXISTANT = "Un objectif existe déjà pour cette aire, ce dispositif, cette année et cette unité."
+MESSAGE_OBJECTIF_EXISTANT = gettext_lazy(
+    "Un objectif existe déjà pour cette aire, ce dispositif, cette année et cette unité."
+)
 
 
 def _historiser(objet, user, motif=None):
@@ -152,22 +156,27 @@ def importer_realisations(lignes, user, jeton):
     file run one after the other and the second finds the first in the history.
     """
     if not lignes:
-        raise ErreurEngagement("Aucune réalisation à importer.")
+        raise ErreurEngagement(_("Aucune réalisation à importer."))
     motif = motif_import(jeton)
     with transaction.atomic():
         ids = sorted({ligne.objectif.pk for ligne in lignes})
         objectifs = Objectif.objects.select_for_update().filter(pk__in=ids).order_by("pk").in_bulk()
         if Realisation.history.filter(history_change_reason=motif).exists():
-            raise ErreurEngagement("Ce fichier a déjà été importé : rien n'a été enregistré une seconde fois.")
+            raise ErreurEngagement(_("Ce fichier a déjà été importé : rien n'a été enregistré une seconde fois."))
         erreurs = []
         for ligne in lignes:
             objectif = objectifs.get(ligne.objectif.pk)
             if objectif is None:
-                erreurs.append(f"Ligne {ligne.numero} : l'objectif a été supprimé entre-temps.")
+                erreurs.append(
+                    _("Ligne %(numero)s : l'objectif a été supprimé entre-temps.") % {"numero": ligne.numero}
+                )
             elif not peut_modifier_objectif(user, objectif):
-                erreurs.append(f"Ligne {ligne.numero} : l'objectif « {objectif} » ne relève pas de vos conférences.")
+                erreurs.append(
+                    _("Ligne %(numero)s : l'objectif « %(objectif)s » ne relève pas de vos conférences.")
+                    % {"numero": ligne.numero, "objectif": objectif}
+                )
         if erreurs:
-            raise ErreurEngagement("Le fichier est refusé : rien n'a été enregistré.", details=erreurs)
+            raise ErreurEngagement(_("Le fichier est refusé : rien n'a été enregistré."), details=erreurs)
         realisations = [
             Realisation(
                 objectif=objectifs[ligne.objectif.pk],

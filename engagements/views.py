@@ -6,14 +6,18 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, FormView, TemplateView
 
 from aires_urbaines.models import AireUrbaine
 from conferences.models import ConferenceTerritoriale
 from partenariat.commun.acces import AccesMixin
 from partenariat.commun.convertisseurs import lire_code_aire, lire_identifiant
+from partenariat.commun.dates import date_courte
 from partenariat.commun.historique import historique_de
 from partenariat.commun.listes import DateDeReferenceMixin, ListeView
+from partenariat.commun.nombres import nombre
 from partenariat.commun.saisie import EditionView, ErreurMetier
 
 from . import services
@@ -30,15 +34,17 @@ IMPORTS_CONSERVES = 5
 
 def _historique_objectif(objectif):
     realisations = Realisation.history.filter(objectif_id=objectif.pk)
-    return historique_de(objectif, lies=[(realisations, lambda e: f"Réalisation du {e.date:%d/%m/%Y}")])
+    return historique_de(
+        objectif, lies=[(realisations, lambda e: _("Réalisation du %(date)s") % {"date": date_courte(e.date)})]
+    )
 
 
 class ObjectifListView(DateDeReferenceMixin, ListeView):
     table_class = ObjectifTable
     filterset_class = ObjectifFilter
     template_name = "engagements/objectif_list.html"
-    titre = "Objectifs partagés"
-    introduction = (
+    titre = gettext_lazy("Objectifs partagés")
+    introduction = gettext_lazy(
         "Les objectifs convenus par aire, dispositif et année, et leur avancement mesuré par les réalisations."
     )
     export_name = "objectifs"
@@ -99,7 +105,8 @@ class ObjectifCreateView(EditionView):
     model = Objectif
     form_class = ObjectifForm
     template_name = "engagements/objectif_form.html"
-    titre = "Nouvel objectif partagé"
+    titre = gettext_lazy("Nouvel objectif partagé")
+    message_succes = gettext_lazy("L'objectif « %(objet)s » est enregistré ; son taux de réalisation est à jour.")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -119,9 +126,6 @@ class ObjectifCreateView(EditionView):
         initial.setdefault("date_accord", timezone.localdate())
         return initial
 
-    def get_message_succes(self):
-        return f"L'objectif « {self.object} » est enregistré ; son taux de réalisation est à jour."
-
     def get_url_annulation(self):
         return reverse("engagements:objectif_list")
 
@@ -132,7 +136,7 @@ class ObjectifCreateView(EditionView):
 class ObjectifUpdateView(ObjectifCreateView):
     creation = False
     permission_required = "engagements.change_objectif"
-    titre = "Modifier l'objectif « {objet} »"
+    titre = gettext_lazy("Modifier l'objectif « %(objet)s »")
 
     def get_queryset(self):
         return Objectif.objects.select_related("aire", "conference")
@@ -160,7 +164,10 @@ class RealisationCreateView(EditionView):
     model = Realisation
     form_class = RealisationForm
     template_name = "engagements/realisation_form.html"
-    titre = "Nouvelle réalisation"
+    titre = gettext_lazy("Nouvelle réalisation")
+    message_succes = gettext_lazy(
+        "La réalisation de %(quantite)s %(unite)s du %(date)s est enregistrée ; le taux de réalisation est à jour."
+    )
 
     def nouvel_objet(self):
         objectif = get_object_or_404(Objectif.objects.select_related("aire"), pk=self.kwargs["pk"])
@@ -173,11 +180,15 @@ class RealisationCreateView(EditionView):
     def get_initial(self):
         return {**super().get_initial(), "date": timezone.localdate()}
 
-    def get_message_succes(self):
-        return (
-            f"La réalisation de {self.object.quantite} {self.object.objectif.get_unite_display()} "
-            f"du {self.object.date:%d/%m/%Y} est enregistrée ; le taux de réalisation est à jour."
-        )
+    def parametres_textes(self):
+        parametres = super().parametres_textes()
+        if self.object is not None:
+            parametres.update(
+                quantite=nombre(self.object.quantite),
+                unite=self.object.objectif.get_unite_display(),
+                date=date_courte(self.object.date),
+            )
+        return parametres
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -197,7 +208,7 @@ class RealisationCreateView(EditionView):
 class RealisationUpdateView(RealisationCreateView):
     creation = False
     permission_required = "engagements.change_realisation"
-    titre = "Modifier la réalisation du {objet.date:%d/%m/%Y}"
+    titre = gettext_lazy("Modifier la réalisation du %(date)s")
 
     def get_queryset(self):
         return Realisation.objects.select_related("objectif__aire")
@@ -226,7 +237,7 @@ class ImportRealisationsView(ImportMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("titre", "Importer des réalisations")
+        context.setdefault("titre", _("Importer des réalisations"))
         context.setdefault("annuler", reverse("engagements:objectif_list"))
         return context
 
@@ -234,7 +245,9 @@ class ImportRealisationsView(ImportMixin, FormView):
         fichier = form.cleaned_data["fichier"]
         analyse = analyser_fichier(fichier.name, fichier.read(), self.request.user)
         if not analyse.acceptee:
-            form.add_error(None, f"Le fichier « {fichier.name} » est refusé : rien n'a été enregistré.")
+            form.add_error(
+                None, _("Le fichier « %(fichier)s » est refusé : rien n'a été enregistré.") % {"fichier": fichier.name}
+            )
             return self.render_to_response(self.get_context_data(form=form, rapport=analyse.erreurs))
         jeton = str(uuid.uuid4())
         en_attente = dict(self.request.session.get(CLE_IMPORTS, {}))
@@ -269,7 +282,7 @@ class ConfirmationImportView(ImportMixin, TemplateView):
     def introuvable(self):
         messages.error(
             self.request,
-            "Cet import a déjà été appliqué, a été abandonné ou a expiré : rien n'a été enregistré de nouveau.",
+            _("Cet import a déjà été appliqué, a été abandonné ou a expiré : rien n'a été enregistré de nouveau."),
         )
         return redirect("engagements:realisation_import")
 
@@ -280,7 +293,7 @@ class ConfirmationImportView(ImportMixin, TemplateView):
         lignes, erreurs = lignes_depuis_session(donnees["lignes"], request.user)
         return self.render_to_response(
             self.get_context_data(
-                titre="Vérifier l'import avant de l'appliquer",
+                titre=_("Vérifier l'import avant de l'appliquer"),
                 fichier=donnees["fichier"],
                 apercu=apercu(lignes),
                 erreurs=erreurs,
@@ -294,12 +307,16 @@ class ConfirmationImportView(ImportMixin, TemplateView):
             return self.introuvable()
         if "_abandonner" in request.POST:
             self.oublier()
-            messages.info(request, f"L'import de « {donnees['fichier']} » est abandonné : rien n'a été enregistré.")
+            messages.info(
+                request,
+                _("L'import de « %(fichier)s » est abandonné : rien n'a été enregistré.")
+                % {"fichier": donnees["fichier"]},
+            )
             return redirect("engagements:realisation_import")
         lignes, erreurs = lignes_depuis_session(donnees["lignes"], request.user)
         try:
             if erreurs:
-                raise services.ErreurEngagement("Le fichier est refusé : rien n'a été enregistré.", details=erreurs)
+                raise services.ErreurEngagement(_("Le fichier est refusé : rien n'a été enregistré."), details=erreurs)
             crees = services.importer_realisations(lignes, request.user, self.jeton)
         except ErreurMetier as erreur:
             self.oublier()
@@ -308,7 +325,11 @@ class ConfirmationImportView(ImportMixin, TemplateView):
         self.oublier()
         messages.success(
             request,
-            f"{len(crees)} réalisation{'s' if len(crees) > 1 else ''} importée{'s' if len(crees) > 1 else ''} "
-            f"depuis « {donnees['fichier']} » ; les taux de réalisation sont à jour.",
+            ngettext(
+                "%(nombre)s réalisation importée depuis « %(fichier)s » ; les taux de réalisation sont à jour.",
+                "%(nombre)s réalisations importées depuis « %(fichier)s » ; les taux de réalisation sont à jour.",
+                len(crees),
+            )
+            % {"nombre": nombre(len(crees)), "fichier": donnees["fichier"]},
         )
         return redirect("engagements:objectif_list")

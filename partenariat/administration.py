@@ -2,14 +2,15 @@
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SiteAdministration(admin.AdminSite):
     """Kept out of admin.py and apps.py: admin.py registers on this site, and apps.py may hold one config only."""
 
-    site_header = "Suivi du protocole-cadre Action Logement × élus"
-    site_title = "Administration du suivi du protocole"
-    index_title = "Administration"
+    site_header = _("Suivi du protocole-cadre Action Logement × élus")
+    site_title = _("Administration du suivi du protocole")
+    index_title = _("Administration")
 
 
 class AdministrationConfig(AdminConfig):

@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, npgettext
 from simple_history.utils import bulk_create_with_history
 
 from aires_urbaines.models import AireUrbaine, BassinEmploi, EntreePhase, Intercommunalite, PhaseDeploiement
 from aires_urbaines.services import appliquer_extension_par_defaut, inscrire_aires_dans_phase
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
 from engagements.models import Dispositif, Objectif, Realisation, Unite
+from partenariat.commun.nombres import nombre
 from partenariat.models import (
     ANNEE_DEBUT,
     ANNEE_FIN,
@@ -305,24 +308,24 @@ class Bilan:
     """What a run created and what it found already present, per kind of record, for the command's output."""
 
     LIBELLES = {
-        "roles": ("Rôles", False),
-        "signataires": ("Signataires", False),
-        "protocole": ("Protocole-cadre", False),
-        "clauses": ("Clauses", True),
-        "accords": ("Accords nationaux interprofessionnels", False),
-        "phases": ("Phases de déploiement", True),
-        "aires": ("Aires urbaines prioritaires", True),
-        "entrees": ("Entrées d'aires dans les phases", True),
-        "bassins": ("Bassins d'emploi", False),
-        "intercommunalites": ("Intercommunalités", True),
-        "comptes": ("Comptes de démonstration", False),
-        "conferences": ("Conférences territoriales (démo)", True),
-        "membres": ("Membres de conférence", False),
-        "reunions": ("Réunions", True),
-        "associations": ("Associations aux travaux de programmation", True),
-        "observations": ("Observations partagées", True),
-        "objectifs": ("Objectifs partagés", False),
-        "realisations": ("Réalisations", True),
+        "roles": (gettext_lazy("Rôles"), False),
+        "signataires": (gettext_lazy("Signataires"), False),
+        "protocole": (gettext_lazy("Protocole-cadre"), False),
+        "clauses": (gettext_lazy("Clauses"), True),
+        "accords": (gettext_lazy("Accords nationaux interprofessionnels"), False),
+        "phases": (gettext_lazy("Phases de déploiement"), True),
+        "aires": (gettext_lazy("Aires urbaines prioritaires"), True),
+        "entrees": (gettext_lazy("Entrées d'aires dans les phases"), True),
+        "bassins": (gettext_lazy("Bassins d'emploi"), False),
+        "intercommunalites": (gettext_lazy("Intercommunalités"), True),
+        "comptes": (gettext_lazy("Comptes de démonstration"), False),
+        "conferences": (gettext_lazy("Conférences territoriales (démo)"), True),
+        "membres": (gettext_lazy("Membres de conférence"), False),
+        "reunions": (gettext_lazy("Réunions"), True),
+        "associations": (gettext_lazy("Associations aux travaux de programmation"), True),
+        "observations": (gettext_lazy("Observations partagées"), True),
+        "objectifs": (gettext_lazy("Objectifs partagés"), False),
+        "realisations": (gettext_lazy("Réalisations"), True),
     }
 
     def __init__(self):
@@ -342,12 +345,17 @@ class Bilan:
     def lignes(self):
         for cle, (libelle, feminin) in self.LIBELLES.items():
             crees, presents = self.comptes[cle]
-            cree, present = _accorder("créé", crees, feminin), _accorder("présent", presents, feminin)
-            yield f"{libelle} : {crees} {cree}, {presents} déjà {present}"
-
-
-def _accorder(mot, nombre, feminin):
-    return mot + ("e" if feminin else "") + ("s" if nombre > 1 else "")
+            if feminin:
+                cree = npgettext("féminin", "%(nombre)s créée", "%(nombre)s créées", crees)
+                present = npgettext("féminin", "%(nombre)s déjà présente", "%(nombre)s déjà présentes", presents)
+            else:
+                cree = npgettext("masculin", "%(nombre)s créé", "%(nombre)s créés", crees)
+                present = npgettext("masculin", "%(nombre)s déjà présent", "%(nombre)s déjà présents", presents)
+            yield _("%(libelle)s : %(crees)s, %(presents)s") % {
+                "libelle": libelle,
+                "crees": cree % {"nombre": nombre(crees)},
+                "presents": present % {"nombre": nombre(presents)},
+            }
 
 
 def charger_demo():
@@ -389,12 +397,12 @@ def _charger_protocole(bilan):
     _ajouter_manquants(protocole.signataires, signataires)
 
     for numero, code, titre, texte in CLAUSES:
-        _, cree = Clause.objects.get_or_create(
+        _clause, cree = Clause.objects.get_or_create(
             protocole=protocole, numero=numero, defaults={"code": code, "titre": titre, "texte": texte}
         )
         bilan.compter_un("clauses", cree)
     for date_signature, intitule, objet in ACCORDS_NATIONAUX:
-        _, cree = AccordNational.objects.get_or_create(
+        _accord, cree = AccordNational.objects.get_or_create(
             protocole=protocole, date_signature=date_signature, defaults={"intitule": intitule, "objet": objet}
         )
         bilan.compter_un("accords", cree)
@@ -702,8 +710,8 @@ def _realisations(objectif, uesl):
         return []
     hasard = _hasard("realisations", objectif.aire.code, objectif.dispositif, objectif.annee)
     total = round(objectif.cible * hasard.uniform(*rythme))
-    nombre = hasard.randint(2, 4)
-    mois = sorted(hasard.sample(range(2, 13), k=nombre))
+    nb_mois = hasard.randint(2, 4)
+    mois = sorted(hasard.sample(range(2, 13), k=nb_mois))
     poids = [hasard.uniform(0.5, 1.5) for _ in mois]
     quantites = [int(total * p / sum(poids)) for p in poids]
     quantites[-1] += total - sum(quantites)

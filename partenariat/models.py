@@ -6,6 +6,8 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from partenariat.commun.dates import date_courte
+
 # The protocol's fixed facts, also used by database constraints (which cannot read another table).
 DATE_SIGNATURE = datetime.date(2012, 6, 27)
 ANNEE_DEBUT = 2013
@@ -174,4 +176,4 @@ class AccordNational(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.intitule} ({self.date_signature:%d/%m/%Y})"
+        return f"{self.intitule} ({date_courte(self.date_signature)})"

@@ -1,9 +1,12 @@
-"""The date a page shows the partnership at: chosen in the URL (`?date=AAAA-MM-JJ`), today by default."""
+"""The date a page shows the partnership at (`?date=AAAA-MM-JJ`, today by default), and how a date is written."""
 
 import datetime
 
 from django.contrib import messages
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 def date_de_reference(au=None):
@@ -18,5 +21,21 @@ def lire_date(request, parametre="date"):
     try:
         return datetime.date.fromisoformat(brute)
     except ValueError:
-        messages.error(request, f"La date « {brute} » n'est pas valide : utilisez le format AAAA-MM-JJ.")
+        messages.error(
+            request, _("La date « %(date)s » n'est pas valide : utilisez le format AAAA-MM-JJ.") % {"date": brute}
+        )
         return None
+
+
+def date_longue(jour):
+    """27 juin 2012 ; 1er janvier 2013 (French writes the first of the month as an ordinal)."""
+    if isinstance(jour, datetime.datetime):
+        jour = timezone.localtime(jour).date() if timezone.is_aware(jour) else jour.date()
+    if jour.day == 1:
+        return date_format(jour, pgettext("date du premier du mois", r"j\e\r F Y"))
+    return date_format(jour, "DATE_FORMAT")
+
+
+def date_courte(jour):
+    """27/06/2012."""
+    return date_format(jour, "SHORT_DATE_FORMAT")

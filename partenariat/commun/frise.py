@@ -4,6 +4,10 @@ import datetime
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .dates import date_courte
 
 DEBUT = datetime.date(2012, 1, 1)
 FIN = datetime.date(2016, 12, 31)
@@ -18,11 +22,17 @@ def _x(date):
 
 def frise_deploiement(evenements, au):
     """`evenements` = [(date, libellé)]; the chosen date `au` is marked. Labels alternate rows to stay legible."""
+    titre = _("Frise du déploiement, %(debut)s à %(fin)s") % {"debut": DEBUT.year, "fin": FIN.year}
+    description = ngettext(
+        "%(nombre)s événement ; date affichée : %(date)s.",
+        "%(nombre)s événements ; date affichée : %(date)s.",
+        len(evenements),
+    ) % {"nombre": len(evenements), "date": date_courte(au)}
     parties = [
         f'<svg class="frise" viewBox="0 0 {LARGEUR} {HAUTEUR}" role="img" aria-labelledby="frise-titre frise-desc" '
         'xmlns="http://www.w3.org/2000/svg">',
-        '<title id="frise-titre">Frise du déploiement, 2012 à 2016</title>',
-        f'<desc id="frise-desc">{len(evenements)} événements ; date affichée : {au:%d/%m/%Y}.</desc>',
+        f'<title id="frise-titre">{escape(titre)}</title>',
+        f'<desc id="frise-desc">{escape(description)}</desc>',
         f'<line x1="{MARGE}" y1="75" x2="{LARGEUR - MARGE}" y2="75" stroke="#1d3f72" stroke-width="3"/>',
     ]
     for annee in range(DEBUT.year, FIN.year + 1):
@@ -37,18 +47,19 @@ def frise_deploiement(evenements, au):
         bout = y + 4 if y < 75 else y - 12
         parties.append(f'<line x1="{x:.1f}" y1="75" x2="{x:.1f}" y2="{bout}" stroke="{couleur}" stroke-width="1"/>')
         parties.append(
-            f'<circle cx="{x:.1f}" cy="75" r="6" fill="{couleur}"><title>{date:%d/%m/%Y} — {escape(libelle)}</title>'
-            "</circle>"
+            f'<circle cx="{x:.1f}" cy="75" r="6" fill="{couleur}">'
+            f"<title>{date_courte(date)} — {escape(libelle)}</title></circle>"
         )
         parties.append(
             f'<text x="{x:.1f}" y="{y}" font-size="12" fill="#1e1e1e" text-anchor="{ancre}">'
-            f"{date:%d/%m/%Y} · {escape(libelle)}</text>"
+            f"{date_courte(date)} · {escape(libelle)}</text>"
         )
     x = _x(au)
     parties.append(f'<line x1="{x:.1f}" y1="62" x2="{x:.1f}" y2="88" stroke="#b3261e" stroke-width="4"/>')
     parties.append(
         f'<text x="{x:.1f}" y="184" font-size="13" fill="#b3261e" text-anchor="middle" font-weight="bold">'
-        f"Date affichée : {au:%d/%m/%Y}</text>"
+        + escape(_("Date affichée : %(date)s") % {"date": date_courte(au)})
+        + "</text>"
     )
     parties.append("</svg>")
     return mark_safe("".join(parties))

@@ -12,13 +12,15 @@ import hashlib
 import math
 import textwrap
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-ESPACE_FINE = "\u202f"
+from partenariat.commun.dates import date_courte
+from partenariat.commun.nombres import nombre as format_nombre
+from partenariat.commun.nombres import pourcentage as format_pourcentage
+
 POLICE = "DejaVu Sans, Verdana, Arial, sans-serif"
 
 # Text colours keep WCAG AA contrast on white (16.7:1, 8.9:1, 6.5:1); shapes keep at least 3:1.
@@ -33,30 +35,6 @@ COULEUR_FOND_JAUGE = "#eceef1"
 
 # Rough average glyph width of DejaVu Sans as a share of the font size, to lay out labels without a font engine.
 LARGEUR_GLYPHE = 0.6
-
-
-def arrondir(valeur, decimales=0):
-    """Round half up (87.5 → 88), as readers expect, unlike Python's banker's rounding."""
-    quantum = Decimal(1).scaleb(-decimales)
-    return Decimal(str(valeur)).quantize(quantum, rounding=ROUND_HALF_UP)
-
-
-def format_nombre(valeur, decimales=0):
-    """French number: narrow no-break space between thousands, comma for decimals (12 345,5)."""
-    nombre = arrondir(valeur, decimales)
-    signe = "-" if nombre < 0 else ""
-    entier, _point, fraction = f"{abs(nombre):f}".partition(".")
-    groupes = f"{int(entier):,}".replace(",", ESPACE_FINE)
-    return f"{signe}{groupes},{fraction}" if fraction else f"{signe}{groupes}"
-
-
-def format_pourcentage(taux):
-    """A completion rate already in percent (87.4 → « 87 % »), the unit used by engagements.models."""
-    return f"{format_nombre(taux)}{ESPACE_FINE}%"
-
-
-def format_date(jour):
-    return jour.strftime("%d/%m/%Y")
 
 
 def nombre_svg(valeur):
@@ -337,7 +315,7 @@ def courbe_avancement(
 
     description = _("Cumul des réalisations : %(cumul)s au %(date)s.") % {
         "cumul": format_nombre(dernier_cumul),
-        "date": format_date(dernier_jour),
+        "date": date_courte(dernier_jour),
     }
     if cible is not None:
         description += " " + _("Cible : %(cible)s") % {"cible": format_nombre(cible)}

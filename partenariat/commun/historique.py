@@ -11,8 +11,10 @@ from itertools import pairwise
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
+ACTIONS = {"+": gettext_lazy("Création"), "~": gettext_lazy("Modification"), "-": gettext_lazy("Suppression")}
 LONGUEUR_MAX = 300
 
 
@@ -23,7 +25,11 @@ class Changement:
     apres: str
 
     def __str__(self):
-        return f"{self.libelle} : {self.avant} → {self.apres}"
+        return _("%(champ)s : %(avant)s → %(apres)s") % {
+            "champ": self.libelle,
+            "avant": self.avant,
+            "apres": self.apres,
+        }
 
 
 @dataclass
@@ -39,7 +45,10 @@ class Evenement:
 
     @property
     def signature(self):
-        return f"par {self.auteur} le {date_format(timezone.localtime(self.date), 'SHORT_DATETIME_FORMAT')}"
+        return _("par %(auteur)s le %(date)s") % {
+            "auteur": self.auteur,
+            "date": date_format(timezone.localtime(self.date), "SHORT_DATETIME_FORMAT"),
+        }
 
 
 def _champs_m2m(modele_historique):
@@ -87,7 +96,7 @@ def valeur_affichee(champ, valeur, noms):
     if isinstance(valeur, datetime.date):
         return date_format(valeur, "SHORT_DATE_FORMAT")
     if isinstance(valeur, bool):
-        return "oui" if valeur else "non"
+        return _("oui") if valeur else _("non")
     texte = str(valeur)
     return texte if len(texte) <= LONGUEUR_MAX else texte[: LONGUEUR_MAX - 1] + "…"
 
@@ -134,7 +143,7 @@ def evenements(enregistrements, sujet=None):
                 libelles = noms.get(champ.related_model, {})
 
                 def liste(ids, libelles=libelles):
-                    return ", ".join(sorted(libelles.get(pk, f"n° {pk}") for pk in ids)) or "—"
+                    return ", ".join(sorted(libelles.get(pk, _("n° %(pk)s") % {"pk": pk}) for pk in ids)) or "—"
 
                 changements.append(Changement(_libelle(champ), liste(avant), liste(apres)))
             else:
@@ -196,8 +205,14 @@ def changements_depuis(modele, pk, version, *, lies=()):
     for evenement in sorted(suivants, key=lambda e: e.date):
         prefixe = f"{evenement.sujet} — " if evenement.sujet else ""
         if evenement.changements:
-            lignes += [f"{prefixe}{c} (modifié {evenement.signature})" for c in evenement.changements]
+            lignes += [
+                prefixe
+                + _("%(changement)s (modifié %(signature)s)") % {"changement": c, "signature": evenement.signature}
+                for c in evenement.changements
+            ]
         else:
             detail = evenement.motif or evenement.action
-            lignes.append(f"{prefixe}{detail} ({evenement.signature})")
+            lignes.append(
+                prefixe + _("%(detail)s (%(signature)s)") % {"detail": detail, "signature": evenement.signature}
+            )
     return lignes

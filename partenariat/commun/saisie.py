@@ -26,9 +26,11 @@ class ErreurMetier(Exception):
     """A change the domain refuses; `details` are shown as a list under the message."""
 
     def __init__(self, message, details=(), version_actuelle=None):
+        # Written out now, in the language of the request: messages are joined and stored in the session.
+        message = str(message)
         super().__init__(message)
         self.message = message
-        self.details = list(details)
+        self.details = [str(detail) for detail in details]
         self.version_actuelle = version_actuelle
 
 
@@ -41,15 +43,20 @@ def prendre_version(modele, objet, version_lue, erreur, *, lies=()):
     try:
         actuel = modele.objects.select_for_update().get(pk=objet.pk)
     except modele.DoesNotExist:
-        raise erreur(f"« {objet} » a été supprimé entre-temps : votre saisie n'a pas été enregistrée.") from None
+        raise erreur(
+            _("« %(objet)s » a été supprimé entre-temps : votre saisie n'a pas été enregistrée.") % {"objet": objet}
+        ) from None
     if version_lue is None or int(version_lue) != actuel.version:
         details = changements_depuis(modele, objet.pk, version_lue, lies=lies)
         if not details:
             details = _differences_avec_la_base(objet, actuel)
         raise erreur(
-            f"« {actuel} » a été modifié par quelqu'un d'autre depuis que vous avez ouvert ce formulaire : "
-            "votre saisie n'a pas été enregistrée. Voici ce qui a changé ; vérifiez votre saisie, "
-            "puis enregistrez de nouveau pour la confirmer.",
+            _(
+                "« %(objet)s » a été modifié par quelqu'un d'autre depuis que vous avez ouvert ce formulaire : "
+                "votre saisie n'a pas été enregistrée. Voici ce qui a changé ; vérifiez votre saisie, "
+                "puis enregistrez de nouveau pour la confirmer."
+            )
+            % {"objet": actuel},
             details=details,
             version_actuelle=actuel.version,
         )
@@ -67,7 +74,10 @@ def _differences_avec_la_base(objet, actuel):
             avant, apres = (str(getattr(o, champ.name) or "—") for o in (actuel, objet))
         else:
             avant, apres = (valeur_affichee(champ, getattr(o, champ.attname), {}) for o in (actuel, objet))
-        lignes.append(f"{str(champ.verbose_name).capitalize()} : enregistré {avant}, votre saisie {apres}")
+        lignes.append(
+            _("%(champ)s : enregistré %(avant)s, votre saisie %(apres)s")
+            % {"champ": str(champ.verbose_name).capitalize(), "avant": avant, "apres": apres}
+        )
     return lignes
 
 
@@ -252,7 +262,7 @@ class EditionView(AccesMixin, SingleObjectTemplateResponseMixin, ModelFormMixin,
     `creation = True` edits a new record built by `nouvel_objet()` (with its parent set), otherwise the record of
     the URL. The record is read once, and the permission (`permission_required`) is asked about it either way.
     Subclasses implement `enregistrer(form)` (calls the service, returns the saved record) and set `titre` and
-    `message_succes` (both formatted with `objet`, the record).
+    `message_succes`, translated strings that may name `%(objet)s`, the record (see `parametres_textes`).
     """
 
     creation = False
@@ -289,7 +299,7 @@ class EditionView(AccesMixin, SingleObjectTemplateResponseMixin, ModelFormMixin,
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("titre", self.titre.format(objet=self.object))
+        context.setdefault("titre", self.titre % self.parametres_textes())
         context.setdefault("annuler", self.get_url_annulation())
         return context
 
@@ -318,5 +328,9 @@ class EditionView(AccesMixin, SingleObjectTemplateResponseMixin, ModelFormMixin,
             form.mettre_a_jour_version(erreur.version_actuelle)
         return self.form_invalid(form)
 
+    def parametres_textes(self):
+        """What `titre` and `message_succes` may name; a view adds its record's date or quantity, written out."""
+        return {"objet": self.object}
+
     def get_message_succes(self):
-        return self.message_succes.format(objet=self.object)
+        return self.message_succes % self.parametres_textes()

@@ -18,6 +18,8 @@ from pathlib import Path
 import openpyxl
 from django.utils.translation import gettext as _
 
+from partenariat.commun.nombres import nombre
+
 # Separators French spreadsheets and INSEE write; on a tie the first wins (RFC 4180's comma).
 SEPARATEURS = (",", ";", "\t")
 # Characters no CSV text file holds: controls other than tab and line breaks (C0, DEL, C1), and the replacement
@@ -172,13 +174,13 @@ def _octets(source, nom, taille_max):
 
 
 def _trop_gros(message, taille_max):
-    return ErreurTableur(message % {"taille": f"{taille_max / 2**20:g}".replace(".", ",")}, limite=True)
+    return ErreurTableur(message % {"taille": nombre(taille_max / 2**20, decimales=None)}, limite=True)
 
 
 def _trop_de_lignes(rangees_max, lignes_max):
-    nombre = f"{lignes_max or rangees_max:,}".replace(",", "\u202f")
     return ErreurTableur(
-        _("le fichier compte plus de %(nombre)s lignes : découpez-le en plusieurs imports") % {"nombre": nombre},
+        _("le fichier compte plus de %(nombre)s lignes : découpez-le en plusieurs imports")
+        % {"nombre": nombre(lignes_max or rangees_max)},
         limite=True,
     )
 

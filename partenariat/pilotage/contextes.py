@@ -4,6 +4,7 @@ They compose every app (territory, conferences, objectives), so they live above 
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from aires_urbaines.models import AireUrbaine
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation
@@ -53,14 +54,16 @@ def contexte_aire(au=None, **cle):
         "synthese": synthese,
         "graphique_barres": graphiques.barres_par_dispositif(
             [(ligne.libelle, ligne.cible, ligne.realise) for ligne in synthese["lignes"]],
-            titre=f"Cible et réalisé par dispositif — {aire.nom}",
+            titre=_("Cible et réalisé par dispositif — %(aire)s") % {"aire": aire.nom},
         ),
         "graphique_courbe": graphiques.courbe_avancement(
             serie_cumulee(realisations_de(objectifs_pour(aire=aire)), au),
             cible=synthese["cible"] or None,
-            titre=f"Réalisations cumulées — {aire.nom}",
+            titre=_("Réalisations cumulées — %(aire)s") % {"aire": aire.nom},
         ),
-        "graphique_jauge": graphiques.jauge(synthese["taux"], titre=f"Taux de réalisation — {aire.nom}"),
+        "graphique_jauge": graphiques.jauge(
+            synthese["taux"], titre=_("Taux de réalisation — %(aire)s") % {"aire": aire.nom}
+        ),
     }
 
 
@@ -107,12 +110,14 @@ def contexte_conference(au=None, **cle):
         "synthese": synthese,
         "graphique_barres": graphiques.barres_par_dispositif(
             [(ligne.libelle, ligne.cible, ligne.realise) for ligne in synthese["lignes"]],
-            titre="Cible et réalisé par dispositif — aires de la conférence",
+            titre=_("Cible et réalisé par dispositif — aires de la conférence"),
         ),
         "graphique_courbe": graphiques.courbe_avancement(
             serie_cumulee(realisations_de(objectifs_pour(conference=conference)), au),
             cible=synthese["cible"] or None,
-            titre="Réalisations cumulées — aires de la conférence",
+            titre=_("Réalisations cumulées — aires de la conférence"),
         ),
-        "graphique_jauge": graphiques.jauge(synthese["taux"], titre="Taux de réalisation des aires de la conférence"),
+        "graphique_jauge": graphiques.jauge(
+            synthese["taux"], titre=_("Taux de réalisation des aires de la conférence")
+        ),
     }

@@ -9,6 +9,8 @@ import datetime
 from django.db.models import Count, DateTimeField, F, Max, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aires_urbaines.models import AireUrbaine
 from conferences.models import (
@@ -29,7 +31,7 @@ from partenariat.models import periode_courante
 from .contextes import contexte_aire, contexte_conference
 from .tableau import etat_deploiement, etat_du_protocole
 
-AUTEUR = "Suivi du protocole-cadre Action Logement × associations d'élus"
+AUTEUR = gettext_lazy("Suivi du protocole-cadre Action Logement × associations d'élus")
 MOTS_CLES_COMMUNS = ["protocole-cadre 2012", "Action Logement", "UESL", "AdCF", "AMGVF", "ACUF"]
 _EPOQUE = datetime.datetime(2012, 1, 1, tzinfo=datetime.UTC)
 # Every model whose changes alter a report, each with its history table.
@@ -176,27 +178,36 @@ def contexte_national(annee=None, au=None):
     conferences = conferences_et_delais(au)
     serie = serie_cumulee(realisations_de(perimetre), au)
 
-    periode = f"année {annee}" if annee else f"période {protocole.annee_debut}–{protocole.annee_fin}"
-    la_periode = f"l'{periode}" if annee else f"la {periode}"
-    titre = f"Rapport national d'avancement — {periode}"
+    if annee:
+        valeurs = {"annee": annee}
+        periode, la_periode = _("année %(annee)s") % valeurs, _("l'année %(annee)s") % valeurs
+        de_la_periode = _("de l'année %(annee)s") % valeurs
+    else:
+        valeurs = {"debut": protocole.annee_debut, "fin": protocole.annee_fin}
+        periode, la_periode = _("période %(debut)s–%(fin)s") % valeurs, _("la période %(debut)s–%(fin)s") % valeurs
+        de_la_periode = _("de la période %(debut)s–%(fin)s") % valeurs
+    titre = _("Rapport national d'avancement — %(periode)s") % {"periode": periode}
     sommaire = [
-        ("synthese", "Synthèse"),
-        ("engagements", "Les cinq engagements du protocole"),
-        ("deploiement", "Déploiement par phase"),
-        ("conferences", "Conférences territoriales et délai d'installation"),
-        ("dispositifs", "Objectifs et réalisations par dispositif"),
-        ("aires", "Objectifs et réalisations par aire urbaine"),
-        ("retards", "Aires en retard"),
+        ("synthese", _("Synthèse")),
+        ("engagements", _("Les cinq engagements du protocole")),
+        ("deploiement", _("Déploiement par phase")),
+        ("conferences", _("Conférences territoriales et délai d'installation")),
+        ("dispositifs", _("Objectifs et réalisations par dispositif")),
+        ("aires", _("Objectifs et réalisations par aire urbaine")),
+        ("retards", _("Aires en retard")),
     ]
     contexte = contexte_document(
         titre=titre,
-        perimetre=(
-            f"Ensemble des aires urbaines et des conférences territoriales ; objectifs de {la_periode} "
+        perimetre=_(
+            "Ensemble des aires urbaines et des conférences territoriales ; objectifs %(de_la_periode)s "
             "convenus à la date du rapport."
-        ),
-        description=f"État des cinq engagements du protocole-cadre du 27 juin 2012 et avancement des objectifs, "
-        f"{periode}.",
-        mots_cles=["rapport national", str(annee or f"{protocole.annee_debut}-{protocole.annee_fin}")],
+        )
+        % {"de_la_periode": de_la_periode},
+        description=_(
+            "État des cinq engagements du protocole-cadre du 27 juin 2012 et avancement des objectifs, %(periode)s."
+        )
+        % {"periode": periode},
+        mots_cles=[_("rapport national"), str(annee or f"{protocole.annee_debut}-{protocole.annee_fin}")],
         au=au,
         sommaire=sommaire,
     )
@@ -204,7 +215,7 @@ def contexte_national(annee=None, au=None):
         annee=annee,
         libelle_periode=periode,
         la_periode=la_periode,
-        de_la_periode=f"de {la_periode}",
+        de_la_periode=de_la_periode,
         clauses=etat["clauses"],
         date_limite=etat["date_limite"],
         phases=phases,
@@ -229,12 +240,14 @@ def contexte_national(annee=None, au=None):
         aires_sans_objectif=sans_objectif,
         nb_realisations=realisations_de(perimetre).filter(date__lte=au).count(),
         graphique_barres=graphiques.barres_par_dispositif(
-            lignes_barres(dispositifs), titre=f"Cible et réalisé par dispositif — {periode}"
+            lignes_barres(dispositifs), titre=_("Cible et réalisé par dispositif — %(periode)s") % {"periode": periode}
         ),
         graphique_courbe=graphiques.courbe_avancement(
-            serie, cible=totaux["cible_totale"] or None, titre=f"Réalisations cumulées — {periode}"
+            serie,
+            cible=totaux["cible_totale"] or None,
+            titre=_("Réalisations cumulées — %(periode)s") % {"periode": periode},
         ),
-        graphique_jauge=graphiques.jauge(totaux["taux"], titre="Taux de réalisation national"),
+        graphique_jauge=graphiques.jauge(totaux["taux"], titre=_("Taux de réalisation national")),
     )
     return contexte
 
@@ -256,19 +269,22 @@ def html_aire(aire, au=None):
     aire = contexte["aire"]
     contexte.update(
         contexte_document(
-            titre=f"Rapport d'avancement — {aire.nom} (aire urbaine {aire.code})",
-            perimetre=f"Aire urbaine {aire.code} « {aire.nom} » : déploiement, conférence, programmation, "
-            "observation et objectifs partagés.",
-            description=f"Avancement du protocole-cadre du 27 juin 2012 dans l'aire urbaine de {aire.nom} "
-            f"({aire.code}).",
-            mots_cles=["aire urbaine", aire.nom, aire.code],
+            titre=_("Rapport d'avancement — %(nom)s (aire urbaine %(code)s)") % {"nom": aire.nom, "code": aire.code},
+            perimetre=_(
+                "Aire urbaine %(code)s « %(nom)s » : déploiement, conférence, programmation, "
+                "observation et objectifs partagés."
+            )
+            % {"nom": aire.nom, "code": aire.code},
+            description=_("Avancement du protocole-cadre du 27 juin 2012 dans l'aire urbaine de %(nom)s (%(code)s).")
+            % {"nom": aire.nom, "code": aire.code},
+            mots_cles=[_("aire urbaine"), aire.nom, aire.code],
             au=contexte["au"],
             sommaire=[
-                ("identite", "Identité et déploiement"),
-                ("conference", "Conférence territoriale"),
-                ("objectifs", "Objectifs partagés et avancement"),
-                ("programmation", "Travaux de programmation"),
-                ("observations", "Observations et études partagées"),
+                ("identite", _("Identité et déploiement")),
+                ("conference", _("Conférence territoriale")),
+                ("objectifs", _("Objectifs partagés et avancement")),
+                ("programmation", _("Travaux de programmation")),
+                ("observations", _("Observations et études partagées")),
             ],
         )
     )
@@ -286,20 +302,24 @@ def html_conference(conference, au=None):
     conference = contexte["conference"]
     contexte.update(
         contexte_document(
-            titre=f"Rapport d'avancement — {conference.nom}",
-            perimetre="Conférence territoriale : bassins d'emploi et aires urbaines couverts, membres, réunions, "
-            "travaux de programmation, observations et objectifs de ses aires.",
-            description=f"Activité de la conférence territoriale « {conference.nom} » et avancement des objectifs "
-            "de ses aires urbaines.",
-            mots_cles=["conférence territoriale", conference.nom],
+            titre=_("Rapport d'avancement — %(nom)s") % {"nom": conference.nom},
+            perimetre=_(
+                "Conférence territoriale : bassins d'emploi et aires urbaines couverts, membres, réunions, "
+                "travaux de programmation, observations et objectifs de ses aires."
+            ),
+            description=_(
+                "Activité de la conférence territoriale « %(nom)s » et avancement des objectifs de ses aires urbaines."
+            )
+            % {"nom": conference.nom},
+            mots_cles=[_("conférence territoriale"), conference.nom],
             au=contexte["au"],
             sommaire=[
-                ("perimetre", "Installation et périmètre"),
-                ("membres", "Membres par collège"),
-                ("reunions", "Réunions"),
-                ("programmation", "Association aux travaux de programmation"),
-                ("observations", "Observations partagées"),
-                ("objectifs", "Objectifs et avancement de ses aires"),
+                ("perimetre", _("Installation et périmètre")),
+                ("membres", _("Membres par collège")),
+                ("reunions", _("Réunions")),
+                ("programmation", _("Association aux travaux de programmation")),
+                ("observations", _("Observations partagées")),
+                ("objectifs", _("Objectifs et avancement de ses aires")),
             ],
         )
     )

@@ -3,12 +3,16 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from aires_urbaines.models import AireUrbaine, EntreePhase, PhaseDeploiement
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, EtatInstallation, Observation
 
 # The national figures are the progress module's; `agreger_avancement` is imported from here by the reports.
 from engagements.avancement import Statut, avancement_national
+from partenariat.commun.dates import date_courte
+from partenariat.commun.nombres import nombre, pourcentage
 from partenariat.models import Clause, periode_courante
 
 
@@ -19,10 +23,10 @@ class Etat:
     ATTEINT = "atteint"
 
     LIBELLES = {
-        NON_COMMENCE: "Non commencé",
-        EN_COURS: "En cours",
-        EN_RETARD: "En retard",
-        ATTEINT: "Atteint",
+        NON_COMMENCE: gettext_lazy("Non commencé"),
+        EN_COURS: gettext_lazy("En cours"),
+        EN_RETARD: gettext_lazy("En retard"),
+        ATTEINT: gettext_lazy("Atteint"),
     }
 
 
@@ -72,16 +76,22 @@ def etat_du_protocole(au):
     titres = _titres_clauses(protocole)
 
     etat_dep, par_phase, dans_dispositif, grandes = etat_deploiement(au)
-    chiffres_dep = [(f"Phase « {p.libelle} »", p.nb_aires, f"/aires/?phase={p.code}") for p in par_phase]
-    chiffres_dep.append(("Grandes aires urbaines métropolitaines", grandes, "/aires/?categorie=grande"))
+    chiffres_dep = [
+        (_("Phase « %(phase)s »") % {"phase": p.libelle}, p.nb_aires, f"/aires/?phase={p.code}") for p in par_phase
+    ]
+    chiffres_dep.append((_("Grandes aires urbaines métropolitaines"), grandes, "/aires/?categorie=grande"))
     clauses = [
         EtatClause(
             1,
             "deploiement",
             "",
             etat_dep,
-            f"{dans_dispositif} aire{'s' if dans_dispositif > 1 else ''} urbaine{'s' if dans_dispositif > 1 else ''} "
-            f"dans le dispositif sur {grandes} grandes aires métropolitaines.",
+            ngettext(
+                "%(nombre)s aire urbaine dans le dispositif sur %(grandes)s grandes aires métropolitaines.",
+                "%(nombre)s aires urbaines dans le dispositif sur %(grandes)s grandes aires métropolitaines.",
+                dans_dispositif,
+            )
+            % {"nombre": nombre(dans_dispositif), "grandes": nombre(grandes)},
             chiffres_dep,
         )
     ]
@@ -108,13 +118,21 @@ def etat_du_protocole(au):
             "conferences",
             "",
             etat_conf,
-            f"{installees} conférence{'s' if installees > 1 else ''} installée{'s' if installees > 1 else ''} "
-            f"sur {total_conf} ; date limite du {date_limite:%d/%m/%Y}.",
+            ngettext(
+                "%(nombre)s conférence installée sur %(total)s ; date limite du %(date)s.",
+                "%(nombre)s conférences installées sur %(total)s ; date limite du %(date)s.",
+                installees,
+            )
+            % {"nombre": nombre(installees), "total": nombre(total_conf), "date": date_courte(date_limite)},
             [
-                ("Installées dans les délais", installation["a_l_heure"], "/conferences/?etat_installation=a_l_heure"),
-                ("Installées en retard", installation["en_retard"], "/conferences/?etat_installation=en_retard"),
                 (
-                    "Pas encore installées",
+                    _("Installées dans les délais"),
+                    installation["a_l_heure"],
+                    "/conferences/?etat_installation=a_l_heure",
+                ),
+                (_("Installées en retard"), installation["en_retard"], "/conferences/?etat_installation=en_retard"),
+                (
+                    _("Pas encore installées"),
                     installation["non_installees"],
                     "/conferences/?etat_installation=non_installee",
                 ),
@@ -142,14 +160,22 @@ def etat_du_protocole(au):
             "programmation",
             "",
             etat_prog,
-            f"{comptes['total']} document{'s' if comptes['total'] > 1 else ''} de programmation "
-            f"(SCOT, PLH, PDU…) ; {comptes['conferences']} conférence{'s' if comptes['conferences'] > 1 else ''} "
-            "associée(s).",
+            _("%(documents)s (SCOT, PLH, PDU…) ; %(conferences)s.")
+            % {
+                "documents": ngettext(
+                    "%(nombre)s document de programmation", "%(nombre)s documents de programmation", comptes["total"]
+                )
+                % {"nombre": nombre(comptes["total"])},
+                "conferences": ngettext(
+                    "%(nombre)s conférence associée", "%(nombre)s conférences associées", comptes["conferences"]
+                )
+                % {"nombre": nombre(comptes["conferences"])},
+            },
             [
-                ("Sollicitations", comptes["total"], None),
-                ("Conférence associée", comptes["associees"], None),
-                ("Avis rendus", comptes["avis"], None),
-                ("Intercommunalités concernées", comptes["documents"], None),
+                (_("Sollicitations"), comptes["total"], None),
+                (_("Conférence associée"), comptes["associees"], None),
+                (_("Avis rendus"), comptes["avis"], None),
+                (_("Intercommunalités concernées"), comptes["documents"], None),
             ],
         )
     )
@@ -171,12 +197,16 @@ def etat_du_protocole(au):
             "observation",
             "",
             etat_obs,
-            f"{observations['total']} observation{'s' if observations['total'] > 1 else ''} ou étude"
-            f"{'s' if observations['total'] > 1 else ''} partagée{'s' if observations['total'] > 1 else ''}.",
+            ngettext(
+                "%(nombre)s observation ou étude partagée.",
+                "%(nombre)s observations ou études partagées.",
+                observations["total"],
+            )
+            % {"nombre": nombre(observations["total"])},
             [
-                ("Observations des besoins", observations["total"] - observations["etudes"], None),
-                ("Études spécifiques", observations["etudes"], None),
-                ("Conférences ayant partagé", observations["conferences"], None),
+                (_("Observations des besoins"), observations["total"] - observations["etudes"], None),
+                (_("Études spécifiques"), observations["etudes"], None),
+                (_("Conférences ayant partagé"), observations["conferences"], None),
             ],
         )
     )
@@ -194,15 +224,19 @@ def etat_du_protocole(au):
         etat_obj = Etat.EN_RETARD
     else:
         etat_obj = Etat.EN_COURS
-    taux_txt = "—" if totaux["taux"] is None else f"{totaux['taux']:.1f} %".replace(".", ",")
+    taux_txt = "—" if totaux["taux"] is None else pourcentage(totaux["taux"], 1)
     clauses.append(
         EtatClause(
             5,
             "objectifs",
             "",
             etat_obj,
-            f"{nb_objectifs} objectif{'s' if nb_objectifs > 1 else ''} convenu{'s' if nb_objectifs > 1 else ''} ; "
-            f"taux de réalisation global {taux_txt}.",
+            ngettext(
+                "%(nombre)s objectif convenu ; taux de réalisation global %(taux)s.",
+                "%(nombre)s objectifs convenus ; taux de réalisation global %(taux)s.",
+                nb_objectifs,
+            )
+            % {"nombre": nombre(nb_objectifs), "taux": taux_txt},
             [(libelle, n, f"/objectifs/?statut={code}") for libelle, code, n in statuts],
         )
     )

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from aires_urbaines.carte import DEPARTEMENTS_POLES, MESSAGE_SANS_CONTOURS, render_carte_aires
@@ -20,7 +21,7 @@ from conferences.views import droits_conference, historique_conference
 from engagements.annotations import annoter_aires, annoter_conferences
 from engagements.avancement import avancement_national
 from engagements.models import Objectif
-from partenariat.commun.dates import lire_date
+from partenariat.commun.dates import date_courte, lire_date
 from partenariat.commun.frise import frise_deploiement
 from partenariat.commun.listes import DateDeReferenceMixin, ListeView
 from partenariat.models import periode_courante
@@ -76,9 +77,9 @@ class DeploiementView(LoginRequiredMixin, TemplateView):
             conference.noms_aires = ", ".join(noms_aires.get(conference.pk, ()))
         avancement = avancement_national(au)
         evenements = [
-            (protocole.date_signature, "Signature du protocole"),
-            (date_limite, "Date limite des conférences"),
-            (protocole.fin_periode, "Fin de la période"),
+            (protocole.date_signature, _("Signature du protocole")),
+            (date_limite, _("Date limite des conférences")),
+            (protocole.fin_periode, _("Fin de la période")),
         ]
         evenements += [(p.date_debut, p.libelle) for p in PhaseDeploiement.objects.all()]
         context.update(
@@ -112,8 +113,8 @@ class AireUrbaineListView(DateDeReferenceMixin, ListeView):
     template_name = "aires_urbaines/aire_list.html"
     table_class = AireUrbaineTable
     filterset_class = AireUrbaineFilter
-    titre = "Aires urbaines"
-    introduction = (
+    titre = gettext_lazy("Aires urbaines")
+    introduction = gettext_lazy(
         "Les aires urbaines (zonage INSEE 2010), leur place dans le déploiement du protocole et leurs objectifs."
     )
     export_name = "aires-urbaines"
@@ -140,7 +141,10 @@ class CarteView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView):
     """Metropolitan France with its urban areas, coloured by rollout phase or by completion rate."""
 
     template_name = "aires_urbaines/carte.html"
-    MODES = {"phase": "par phase de déploiement", "avancement": "par taux de réalisation"}
+    MODES = {
+        "phase": gettext_lazy("par phase de déploiement"),
+        "avancement": gettext_lazy("par taux de réalisation"),
+    }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -169,7 +173,8 @@ class CarteView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView):
             carte=render_carte_aires(
                 lignes,
                 mode=mode,
-                titre=f"Aires urbaines {self.MODES[mode]} au {self.au:%d/%m/%Y}",
+                titre=_("Aires urbaines %(mode)s au %(date)s")
+                % {"mode": self.MODES[mode], "date": date_courte(self.au)},
                 phases=PhaseDeploiement.objects.values_list("libelle", flat=True),
             ),
             message_carte=MESSAGE_SANS_CONTOURS,
@@ -185,8 +190,8 @@ class ConferenceListView(ListeView):
     table_class = ConferenceTable
     filterset_class = ConferenceFilter
     template_name = "conferences/conference_list.html"
-    titre = "Conférences territoriales"
-    introduction = (
+    titre = gettext_lazy("Conférences territoriales")
+    introduction = gettext_lazy(
         "Les conférences installées par les partenaires sociaux sur leurs bassins d'emploi, "
         "au regard du délai de six mois fixé par le protocole."
     )

@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -68,6 +69,6 @@ class RapportNationalView(LoginRequiredMixin, View):
         if brute:
             # Four ASCII digits: str.isdigit() accepts « ² » (int() then fails) and 5,000 digits exceed int()'s limit.
             if not re.fullmatch("[0-9]{4}", brute) or int(brute) not in periode_courante().annees:
-                raise Http404(f"Aucun rapport national pour l'année « {brute} ».")
+                raise Http404(_("Aucun rapport national pour l'année « %(annee)s ».") % {"annee": brute})
             annee = int(brute)
         return reponse_pdf(*render_national_pdf(annee))

@@ -61,7 +61,7 @@ def test_importer_contours_charge_les_96_departements(donnees_reference):
     sortie = io.StringIO()
     call_command("importer_contours", str(donnees_reference / "geo"), stdout=sortie)
     assert Departement.objects.count() == 96
-    assert "96 département(s) créé(s)" in sortie.getvalue()
+    assert "96 départements créés" in sortie.getvalue()
     corse = Departement.objects.get(code="2A")
     assert corse.nom == "Corse-du-Sud"
     assert corse.contour.startswith("M")
@@ -81,7 +81,7 @@ def test_importer_contours_est_idempotent(donnees_reference):
     call_command("importer_contours", str(donnees_reference / "geo"), stdout=sortie)
     assert Departement.objects.count() == 96
     assert dict(Departement.objects.values_list("code", "contour")) == avant
-    assert "0 département(s) créé(s), 96 mis à jour" in sortie.getvalue()
+    assert "0 département créé, 96 mis à jour" in sortie.getvalue()
 
 
 def test_importer_contours_dossier_absent(tmp_path):

@@ -120,7 +120,7 @@ class TestFichiersReels:
 
     @pytest.mark.django_db
     def test_reproduit_les_chiffres_de_l_insee(self, sorties):
-        assert "36 700 communes lues" in sorties["communes"]
+        assert "36\u202f700 communes lues" in sorties["communes"]
         assert Commune.objects.count() == 36_700
         assert AireUrbaine.objects.grandes().metropolitaines().count() == 230
         assert AireUrbaine.objects.grandes().count() == 242
@@ -142,14 +142,14 @@ class TestFichiersReels:
 
     @pytest.mark.django_db
     def test_second_import_des_communes_ne_change_rien_et_le_dit(self, sorties, donnees_reference):
-        assert "Communes : 36 700 création(s)" in sorties["communes"]
+        assert "Communes : 36\u202f700 créations" in sorties["communes"]
         avant = etat_base()
 
         sortie = lancer("importer_communes", donnees_reference / FICHIER_COMMUNES)
 
         assert "Aucune modification" in sortie
-        assert "Communes : 0 création(s), 0 mise(s) à jour, 36 700 sans changement." in sortie
-        assert "Aires urbaines : 0 création(s), 0 mise(s) à jour, 793 sans changement." in sortie
+        assert "Communes : 0 création, 0 mise à jour, 36\u202f700 sans changement." in sortie
+        assert "Aires urbaines : 0 création, 0 mise à jour, 793 sans changement." in sortie
         assert etat_base() == avant
 
     @pytest.mark.django_db
@@ -179,7 +179,7 @@ def test_import_des_communes(fichier_communes):
     sortie = lancer("importer_communes", fichier_communes)
 
     assert "10 communes lues" in sortie
-    assert "Communes : 10 création(s)" in sortie
+    assert "Communes : 10 créations" in sortie
     villeneuve = AireUrbaine.objects.get(code="101")
     assert (villeneuve.nom, villeneuve.categorie) == ("Villeneuve", AireUrbaine.Categorie.GRANDE)
     assert (villeneuve.population, villeneuve.nb_communes) == (15_000, 4)
@@ -265,7 +265,7 @@ def test_fichier_windows_1252(tmp_path):
 def test_dry_run_n_ecrit_rien(fichier_communes):
     sortie = lancer("importer_communes", fichier_communes, dry_run=True)
 
-    assert "Communes : 10 création(s)" in sortie
+    assert "Communes : 10 créations" in sortie
     assert "Simulation (--dry-run) : rien n'a été enregistré." in sortie
     assert set(compter_lignes().values()) == {0}
 
@@ -303,7 +303,7 @@ FICHIERS_MALFORMES = {
     "siren_invalide": (remplacer(8, "240200001", "24020001"), 8, "intercommunalité (EPCI) « 24020001 » invalide"),
     "categorie_incoherente": (remplacer(10, ",400,", ",111,"), 10, "incompatible avec AU2010 000"),
     "nom_d_aire_incoherent": (remplacer(3, ",Villeneuve,112", ",Villeneuve-Sud,112"), 3, "la ligne 2 donne"),
-    "ligne_tronquee": (remplacer(5, ",5000,5000", ""), 5, "14 champ(s) au lieu de 16 (ligne tronquée"),
+    "ligne_tronquee": (remplacer(5, ",5000,5000", ""), 5, "14 champs au lieu de 16 (ligne tronquée"),
     "champs_en_trop": (remplacer(9, ",Écarts,", ",Écarts,Nord,"), 9, "17 champs au lieu de 16"),
     "guillemet_non_ferme": (remplacer(11, ",200,190", ',"200,190'), 11, "guillemets"),
     "octet_nul": (remplacer(6, "Ajaccio", "Aja\x00ccio").encode(), 6, "octet nul"),
@@ -430,7 +430,7 @@ def test_zonage_idempotent_et_millesime_nomme(communes_importees, tmp_path):
     sortie = lancer("importer_zonage", fichier, millesime="Zonage A/B/C 2022")
 
     assert "Aucune modification" in sortie
-    assert "Aires urbaines (tension) : 0 création(s), 0 mise(s) à jour, 3 sans changement." in sortie
+    assert "Aires urbaines (tension) : 0 création, 0 mise à jour, 3 sans changement." in sortie
     assert etat_base() == avant
     assert ZonageMillesime.objects.get().importe_le == importe_le
 
@@ -479,7 +479,7 @@ def test_zonage_dry_run_n_ecrit_rien(communes_importees, tmp_path):
 
     sortie = lancer("importer_zonage", ecrire(tmp_path / "zonage.csv", ZONAGE), dry_run=True)
 
-    assert "Communes (zone A/B/C) : 0 création(s), 9 mise(s) à jour" in sortie
+    assert "Communes (zone A/B/C) : 0 création, 9 mises à jour" in sortie
     assert "Simulation (--dry-run)" in sortie
     assert etat_base() == avant
 
@@ -490,7 +490,7 @@ ZONAGES_MALFORMES = {
     "code_invalide": (ZONAGE.replace("02001;", "2001A;"), 7, "code commune « 2001A » invalide"),
     "colonne_zone_absente": (ZONAGE.replace("Zone ABC", "Catégorie"), 1, "colonne de la zone"),
     "colonne_code_absente": (ZONAGE.replace("Code Commune", "Numéro"), 1, "colonne du code commune"),
-    "ligne_tronquee": (ZONAGE.replace("Bourg;B1", "Bourg"), 7, "2 champ(s) au lieu de 3"),
+    "ligne_tronquee": (ZONAGE.replace("Bourg;B1", "Bourg"), 7, "2 champs au lieu de 3"),
     "commune_en_double": (ZONAGE.replace("02002;", "02001;"), 8, "la commune 02001 figure déjà ligne 7"),
     "octet_nul": (ZONAGE.replace("Isolée", "Isol\x00e"), 9, "octet nul"),
 }

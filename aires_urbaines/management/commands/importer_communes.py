@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from aires_urbaines.imports import FICHIER_COMMUNES, ErreurImport, importer_communes
 from aires_urbaines.management import BarreProgression
@@ -16,13 +17,13 @@ class Command(BaseCommand):
             "fichier",
             nargs="?",
             default=FICHIER_COMMUNES,
-            help=(
+            help=_(
                 "fichier CSV, éventuellement compressé en .gz (par défaut, celui livré avec le projet ; "
                 "UTF-8 ou Latin-1, séparateur « , » ou « ; »)"
             ),
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="tout vérifier et compter, puis annuler : rien n'est enregistré"
+            "--dry-run", action="store_true", help=_("tout vérifier et compter, puis annuler : rien n'est enregistré")
         )
 
     def handle(self, *args, **options):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         try:
             rapport = importer_communes(options["fichier"], dry_run=options["dry_run"], progress=barre)
         except ErreurImport as exc:
-            raise CommandError(f"Import annulé, rien n'a été enregistré. {exc}") from exc
+            raise CommandError(_("Import annulé, rien n'a été enregistré. %(erreur)s") % {"erreur": exc}) from exc
         finally:
             if barre:
                 barre.terminer()

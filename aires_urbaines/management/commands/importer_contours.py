@@ -1,7 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aires_urbaines.carte import FICHIER_DEPARTEMENTS, ErreurContours, importer_contours
 from aires_urbaines.imports import DOSSIER_CONTOURS
+from partenariat.commun.nombres import nombre
 
 
 class Command(BaseCommand):
@@ -15,16 +18,20 @@ class Command(BaseCommand):
             "dossier",
             nargs="?",
             default=DOSSIER_CONTOURS,
-            help="dossier contenant le fichier GeoJSON, éventuellement compressé en .gz (par défaut, celui du projet)",
+            help=_(
+                "dossier contenant le fichier GeoJSON, éventuellement compressé en .gz (par défaut, celui du projet)"
+            ),
         )
 
     def handle(self, *args, **options):
         try:
             compteur = importer_contours(options["dossier"])
         except ErreurContours as exc:
-            raise CommandError(f"Import annulé, rien n'a été enregistré. {exc}") from exc
+            raise CommandError(_("Import annulé, rien n'a été enregistré. %(erreur)s") % {"erreur": exc}) from exc
+        crees = ngettext("%(nombre)s département créé", "%(nombre)s départements créés", compteur["crees"])
         self.stdout.write(
             self.style.SUCCESS(
-                f"Contours chargés : {compteur['crees']} département(s) créé(s), {compteur['mis_a_jour']} mis à jour."
+                _("Contours chargés : %(crees)s, %(mis_a_jour)s mis à jour.")
+                % {"crees": crees % {"nombre": nombre(compteur["crees"])}, "mis_a_jour": nombre(compteur["mis_a_jour"])}
             )
         )

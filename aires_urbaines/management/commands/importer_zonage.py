@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from aires_urbaines.imports import FICHIER_ZONAGE, ErreurImport, importer_zonage
 from aires_urbaines.management import BarreProgression
@@ -16,17 +17,17 @@ class Command(BaseCommand):
             "fichier",
             nargs="?",
             default=FICHIER_ZONAGE,
-            help=(
+            help=_(
                 "fichier CSV, éventuellement compressé en .gz (par défaut, celui livré avec le projet ; "
                 "UTF-8 ou Latin-1, séparateur « ; » ou « , »)"
             ),
         )
         parser.add_argument(
             "--millesime",
-            help="libellé du millésime du zonage (ex. « Zonage A/B/C 2022 ») ; par défaut, tiré du nom du fichier",
+            help=_("libellé du millésime du zonage (ex. « Zonage A/B/C 2022 ») ; par défaut, tiré du nom du fichier"),
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="tout vérifier et compter, puis annuler : rien n'est enregistré"
+            "--dry-run", action="store_true", help=_("tout vérifier et compter, puis annuler : rien n'est enregistré")
         )
 
     def handle(self, *args, **options):
@@ -36,7 +37,7 @@ class Command(BaseCommand):
                 options["fichier"], millesime=options["millesime"], dry_run=options["dry_run"], progress=barre
             )
         except ErreurImport as exc:
-            raise CommandError(f"Import annulé, rien n'a été enregistré. {exc}") from exc
+            raise CommandError(_("Import annulé, rien n'a été enregistré. %(erreur)s") % {"erreur": exc}) from exc
         finally:
             if barre:
                 barre.terminer()

@@ -5,35 +5,19 @@ a table and in the chart beside it; « : » takes a no-break space, « ; ? ! % �
 them is ever left alone at the start of a line.
 """
 
-import datetime
 import re
 
 from django import template
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from partenariat.commun.graphiques import format_nombre
+from partenariat.commun import dates, nombres
 
 register = template.Library()
 
 ESPACE_INSECABLE = "\u00a0"
 ESPACE_FINE = "\u202f"
 TIRET = "—"
-MOIS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 _AVANT_DEUX_POINTS = re.compile(r"[ \u00a0\u202f]+:(?=\s|$)")
 _AVANT_PONCTUATION = re.compile(r"[ \u00a0\u202f]+([;?!%])")
@@ -62,7 +46,7 @@ def nombre(valeur):
     """12 345 (narrow no-break space); an em dash when there is no value."""
     if valeur is None or valeur == "":
         return TIRET
-    return format_nombre(valeur)
+    return nombres.nombre(valeur)
 
 
 @register.filter
@@ -70,16 +54,13 @@ def taux(valeur):
     """A rate already in percent, one decimal: 87,4 %; an em dash when there is nothing to measure."""
     if valeur is None or valeur == "":
         return TIRET
-    return f"{format_nombre(valeur, 1)}{ESPACE_FINE}%"
+    return nombres.pourcentage(valeur, 1)
 
 
 def date_longue_fr(jour):
     if jour is None or jour == "":
         return TIRET
-    if isinstance(jour, datetime.datetime):
-        jour = timezone.localtime(jour).date() if timezone.is_aware(jour) else jour.date()
-    quantieme = "1er" if jour.day == 1 else str(jour.day)
-    return f"{quantieme} {MOIS[jour.month - 1]} {jour.year}"
+    return dates.date_longue(jour)
 
 
 @register.filter

@@ -1,6 +1,7 @@
 """`manage.py charger_demo`: the protocol's facts, the roles and the demo data, in one idempotent run."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from partenariat.demo import MOT_DE_PASSE_DEMO, charger_demo
 
@@ -18,9 +19,12 @@ class Command(BaseCommand):
         if bilan.total_crees:
             self.stdout.write(
                 self.style.SUCCESS(
-                    "Données de démonstration chargées. Comptes : elu, uesl, secretariat-lyon, admin "
-                    f"(mot de passe « {MOT_DE_PASSE_DEMO} » à la création)."
+                    _(
+                        "Données de démonstration chargées. Comptes : elu, uesl, secretariat-lyon, admin "
+                        "(mot de passe « %(mot_de_passe)s » à la création)."
+                    )
+                    % {"mot_de_passe": MOT_DE_PASSE_DEMO}
                 )
             )
         else:
-            self.stdout.write(self.style.SUCCESS("Tout était déjà chargé : aucune donnée créée."))
+            self.stdout.write(self.style.SUCCESS(_("Tout était déjà chargé : aucune donnée créée.")))
