@@ -33,6 +33,8 @@ from partenariat.commun.graphiques import (
     texte_svg,
 )
 
+from .services import ErreurTerritoire
+
 MESSAGE_SANS_CONTOURS = gettext_lazy("Les contours ne sont pas chargés : lancez `python manage.py importer_contours`.")
 # Département of each priority area's central commune: places them on the map before the INSEE import.
 DEPARTEMENTS_POLES = {
@@ -183,10 +185,6 @@ def contour_et_centre(geometrie: Mapping):
     return chemin, round(sx / aire_totale, 1), round(sy / aire_totale, 1)
 
 
-class ErreurContours(Exception):
-    """The outlines file is missing or unreadable; the message is meant for the user, in French."""
-
-
 def importer_contours(dossier) -> dict[str, int]:
     """Load the départements' outlines from `dossier`, all or nothing; re-running updates rather than duplicates.
 
@@ -196,17 +194,17 @@ def importer_contours(dossier) -> dict[str, int]:
 
     chemin = Path(dossier) / FICHIER_DEPARTEMENTS
     if not Path(dossier).is_dir():
-        raise ErreurContours(_("Dossier introuvable : %(dossier)s") % {"dossier": dossier})
+        raise ErreurTerritoire(_("Dossier introuvable : %(dossier)s") % {"dossier": dossier})
     if not chemin.is_file() and chemin.with_name(chemin.name + ".gz").is_file():
         chemin = chemin.with_name(chemin.name + ".gz")
     if not chemin.is_file():
-        raise ErreurContours(_("Fichier introuvable : %(fichier)s") % {"fichier": chemin})
+        raise ErreurTerritoire(_("Fichier introuvable : %(fichier)s") % {"fichier": chemin})
     ouvrir = gzip.open if chemin.suffix == ".gz" else open
     try:
         with ouvrir(chemin, "rt", encoding="utf-8") as flux:
             entites = json.load(flux)["features"]
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise ErreurContours(
+        raise ErreurTerritoire(
             _("Fichier illisible (GeoJSON attendu) : %(fichier)s (%(erreur)s)") % {"fichier": chemin, "erreur": exc}
         ) from exc
     compteur = {"crees": 0, "mis_a_jour": 0}
@@ -217,12 +215,12 @@ def importer_contours(dossier) -> dict[str, int]:
                 code, nom = str(proprietes["code"]).strip(), str(proprietes["nom"]).strip()
                 contour, centre_x, centre_y = contour_et_centre(entite["geometry"])
             except (KeyError, TypeError, ValueError, IndexError) as exc:
-                raise ErreurContours(
+                raise ErreurTerritoire(
                     _("Entité n° %(numero)s invalide dans %(fichier)s : %(erreur)s")
                     % {"numero": numero, "fichier": chemin.name, "erreur": exc}
                 ) from exc
             if not code or len(code) > 3:
-                raise ErreurContours(
+                raise ErreurTerritoire(
                     _("Entité n° %(numero)s : code de département invalide « %(code)s ».")
                     % {"numero": numero, "code": code}
                 )
@@ -231,7 +229,7 @@ def importer_contours(dossier) -> dict[str, int]:
             )
             compteur["crees" if cree else "mis_a_jour"] += 1
     if not any(compteur.values()):
-        raise ErreurContours(_("Aucun département dans %(fichier)s.") % {"fichier": chemin})
+        raise ErreurTerritoire(_("Aucun département dans %(fichier)s.") % {"fichier": chemin})
     return compteur
 
 

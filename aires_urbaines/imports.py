@@ -28,6 +28,7 @@ from .models import (
     ZonageMillesime,
     ZoneABC,
 )
+from .services import ErreurTerritoire
 
 # The official files ship inside the project (see referentiels/SOURCES.md): a bare clone imports all of France.
 REFERENTIELS = Path(__file__).resolve().parent / "referentiels"
@@ -76,19 +77,6 @@ ZONES_PAR_GRAPHIE = {
 }
 # The tighter zone wins a tie for the dominant zone.
 ORDRE_ZONES = list(ZoneABC)
-
-
-class ErreurImport(Exception):
-    """The one error of the imports: a French message, with the 1-based file line at fault when there is one."""
-
-    def __init__(self, message, ligne=None):
-        self.message = message
-        self.ligne = ligne
-        super().__init__(
-            _("Ligne %(ligne)s : %(message)s") % {"ligne": ligne, "message": message}
-            if ligne
-            else message[:1].upper() + message[1:]
-        )
 
 
 @dataclass
@@ -166,9 +154,9 @@ def lire_csv(fichier):
     try:
         table = lire_tableau(fichier, xlsx=False)
     except ErreurTableur as exc:
-        raise ErreurImport(exc.message, exc.ligne) from None
+        raise ErreurTerritoire(exc.message, exc.ligne) from None
     if table.ligne_entete is None:
-        raise ErreurImport(_("le fichier %(nom)s est vide") % {"nom": table.nom})
+        raise ErreurTerritoire(_("le fichier %(nom)s est vide") % {"nom": table.nom})
     return table
 
 
@@ -248,7 +236,7 @@ def importer_zonage(fichier, *, millesime=None, dry_run=False, progress=None):
         )
     libelle = millesime.strip()
     if not libelle:
-        raise ErreurImport(_("le libellé du millésime du zonage est vide"))
+        raise ErreurTerritoire(_("le libellé du millésime du zonage est vide"))
     libelle = libelle[: ZonageMillesime._meta.get_field("libelle").max_length]
     col_code, col_zone, col_nom = _colonnes_zonage(table)
     zones, noms = _analyser_zonage(table, col_code, col_zone, col_nom, progress)
@@ -270,7 +258,9 @@ def importer_zonage(fichier, *, millesime=None, dry_run=False, progress=None):
     with transaction.atomic():
         communes = list(Commune.objects.only("id", "code_insee", "zone_abc", "population", "aire_urbaine_id"))
         if not communes:
-            raise ErreurImport(_("aucune commune en base : importez d'abord les communes (commande importer_communes)"))
+            raise ErreurTerritoire(
+                _("aucune commune en base : importez d'abord les communes (commande importer_communes)")
+            )
         connues = set()
         a_modifier = defaultdict(list)
         for commune in communes:
@@ -360,7 +350,7 @@ def _analyser_communes(table, colonnes, progress):
 
         code = v["CODGEO"].upper()
         if not RE_CODE_COMMUNE.fullmatch(code):
-            raise ErreurImport(
+            raise ErreurTerritoire(
                 _(
                     "code commune (CODGEO) « %(code)s » invalide : 5 caractères attendus, des chiffres sauf 2A/2B "
                     "pour la Corse (ex. 01001, 2A004)"
@@ -369,19 +359,19 @@ def _analyser_communes(table, colonnes, progress):
                 numero,
             )
         if code in lignes_commune:
-            raise ErreurImport(DEJA_VUE % {"code": code, "ligne": lignes_commune[code]}, numero)
+            raise ErreurTerritoire(DEJA_VUE % {"code": code, "ligne": lignes_commune[code]}, numero)
         lignes_commune[code] = numero
         _verifier_nom(v["LIBGEO"], _("nom de commune (LIBGEO)"), max_nom, numero)
         if not RE_DEPARTEMENT.fullmatch(v["DEP"]):
-            raise ErreurImport(
+            raise ErreurTerritoire(
                 _("département (DEP) « %(valeur)s » invalide (ex. 01, 2A, 971)") % {"valeur": v["DEP"]}, numero
             )
         if not RE_REGION.fullmatch(v["REG"]):
-            raise ErreurImport(
+            raise ErreurTerritoire(
                 _("région (REG) « %(valeur)s » invalide : 2 chiffres attendus") % {"valeur": v["REG"]}, numero
             )
         if not RE_ENTIER.fullmatch(v["POP2010"]):
-            raise ErreurImport(
+            raise ErreurTerritoire(
                 _("population (POP2010) « %(valeur)s » non numérique : entier attendu") % {"valeur": v["POP2010"]},
                 numero,
             )
@@ -389,14 +379,14 @@ def _analyser_communes(table, colonnes, progress):
 
         aire, categorie = v["AU2010"], v["CATAEU2010"]
         if not RE_AIRE.fullmatch(aire):
-            raise ErreurImport(
+            raise ErreurTerritoire(
                 _("code d'aire urbaine (AU2010) « %(valeur)s » invalide : 3 caractères attendus (ex. 001, 9A1)")
                 % {"valeur": aire},
                 numero,
             )
         if aire in AIRES_FICTIVES:
             if categorie not in CATEGORIES_HORS_AIRE:
-                raise ErreurImport(
+                raise ErreurTerritoire(
                     _(
                         "catégorie (CATAEU2010) « %(categorie)s » incompatible avec AU2010 %(aire)s, qui n'est pas "
                         "une aire urbaine : 120, 300 ou 400 attendu"
@@ -407,7 +397,7 @@ def _analyser_communes(table, colonnes, progress):
             lues.nb_hors_aire += 1
         else:
             if categorie not in CATEGORIES_DANS_UNE_AIRE:
-                raise ErreurImport(
+                raise ErreurTerritoire(
                     _(
                         "catégorie (CATAEU2010) « %(categorie)s » invalide pour une commune de l'aire urbaine "
                         "%(aire)s : 111, 112, 211, 212, 221 ou 222 attendu"
@@ -435,7 +425,7 @@ def _analyser_communes(table, colonnes, progress):
                 donnees["categorie"], donnees["_ligne_categorie"] = categorie_aire, (categorie, numero)
             elif donnees["categorie"] != categorie_aire:
                 connue, ligne = donnees["_ligne_categorie"]
-                raise ErreurImport(
+                raise ErreurTerritoire(
                     _(
                         "commune de catégorie %(categorie)s dans l'aire urbaine %(aire)s, dont une autre commune est "
                         "de catégorie %(connue)s (ligne %(ligne)s) : une aire n'a qu'une catégorie"
@@ -446,7 +436,7 @@ def _analyser_communes(table, colonnes, progress):
 
         bassin = v["ZE2010"]
         if not RE_ZONE_EMPLOI.fullmatch(bassin):
-            raise ErreurImport(
+            raise ErreurTerritoire(
                 _("code de zone d'emploi (ZE2010) « %(valeur)s » invalide : 4 chiffres attendus") % {"valeur": bassin},
                 numero,
             )
@@ -463,7 +453,7 @@ def _analyser_communes(table, colonnes, progress):
             lues.nb_hors_groupement += 1
         else:
             if not RE_SIREN.fullmatch(epci):
-                raise ErreurImport(
+                raise ErreurTerritoire(
                     _(
                         "intercommunalité (EPCI) « %(valeur)s » invalide : SIREN de 9 chiffres ou %(hors_groupement)s "
                         "(commune hors groupement) attendu"
@@ -472,7 +462,7 @@ def _analyser_communes(table, colonnes, progress):
                     numero,
                 )
             if v["NATURE_EPCI"] not in natures:
-                raise ErreurImport(
+                raise ErreurTerritoire(
                     _("nature d'intercommunalité (NATURE_EPCI) « %(valeur)s » inconnue : %(natures)s attendu")
                     % {"valeur": v["NATURE_EPCI"], "natures": ", ".join(sorted(natures))},
                     numero,
@@ -503,7 +493,7 @@ def _analyser_communes(table, colonnes, progress):
             _signaler(progress, _("Lecture du fichier"), rang, total)
 
     if not lues.communes:
-        raise ErreurImport(AUCUNE_COMMUNE)
+        raise ErreurTerritoire(AUCUNE_COMMUNE)
     for donnees in lues.aires.values():
         donnees.pop("_ligne_categorie")
     return lues
@@ -521,7 +511,7 @@ def _analyser_zonage(table, col_code, col_zone, col_nom, progress):
             # A spreadsheet drops the leading zero of codes 01001…09999; the code is still unambiguous.
             code = "0" + code
         if not RE_CODE_COMMUNE.fullmatch(code):
-            raise ErreurImport(
+            raise ErreurTerritoire(
                 _(
                     "code commune « %(code)s » invalide : 5 caractères attendus, des chiffres sauf 2A/2B pour la "
                     "Corse (ex. 01001, 2A004)"
@@ -530,7 +520,7 @@ def _analyser_zonage(table, col_code, col_zone, col_nom, progress):
                 numero,
             )
         if code in zones:
-            raise ErreurImport(DEJA_VUE % {"code": code, "ligne": noms[code][1]}, numero)
+            raise ErreurTerritoire(DEJA_VUE % {"code": code, "ligne": noms[code][1]}, numero)
         zone = _normaliser_zone(champs[col_zone])
         if zone is None:
             valeur = champs[col_zone].strip()
@@ -541,13 +531,13 @@ def _analyser_zonage(table, col_code, col_zone, col_nom, progress):
                 }
             else:
                 message = _("zone manquante pour la commune %(code)s : A bis, A, B1, B2 ou C attendu") % {"code": code}
-            raise ErreurImport(message, numero)
+            raise ErreurTerritoire(message, numero)
         zones[code] = zone
         noms[code] = (champs[col_nom].strip() if col_nom is not None else "", numero)
         if rang % PAS_PROGRESSION == 0 or rang == total:
             _signaler(progress, _("Lecture du fichier"), rang, total)
     if not zones:
-        raise ErreurImport(AUCUNE_COMMUNE)
+        raise ErreurTerritoire(AUCUNE_COMMUNE)
     return zones, noms
 
 
@@ -558,13 +548,13 @@ def _colonnes_exactes(table, noms):
         cle = entete.strip().upper()
         if cle in noms:
             if cle in positions:
-                raise ErreurImport(
+                raise ErreurTerritoire(
                     _("colonne %(colonne)s présente deux fois dans l'en-tête") % {"colonne": cle}, table.ligne_entete
                 )
             positions[cle] = i
     manquantes = [nom for nom in noms if nom not in positions]
     if manquantes:
-        raise ErreurImport(
+        raise ErreurTerritoire(
             ngettext(
                 "colonne obligatoire absente : %(colonnes)s (en-tête lu : %(entete)s)",
                 "colonnes obligatoires absentes : %(colonnes)s (en-tête lu : %(entete)s)",
@@ -594,13 +584,13 @@ def _colonnes_zonage(table):
         (zone, _("de la zone (« Zone ABC »)")),
     ):
         if not trouvees:
-            raise ErreurImport(
+            raise ErreurTerritoire(
                 _("colonne %(colonne)s absente (en-tête lu : %(entete)s)") % {"colonne": libelle, "entete": lu},
                 table.ligne_entete,
             )
         if len(trouvees) > 1:
             ambigues = ", ".join(f"« {table.entetes[i].strip()} »" for i in trouvees)
-            raise ErreurImport(
+            raise ErreurTerritoire(
                 _("plusieurs colonnes possibles %(colonne)s : %(colonnes)s ; n'en gardez qu'une")
                 % {"colonne": libelle, "colonnes": ambigues},
                 table.ligne_entete,
@@ -612,7 +602,7 @@ def _colonnes_zonage(table):
 def _verifier_nb_champs(table, numero, champs):
     attendus = len(table.entetes)
     if len(champs) < attendus:
-        raise ErreurImport(
+        raise ErreurTerritoire(
             ngettext(
                 "%(nombre)s champ au lieu de %(attendus)s (ligne tronquée ou séparateur manquant ?)",
                 "%(nombre)s champs au lieu de %(attendus)s (ligne tronquée ou séparateur manquant ?)",
@@ -622,7 +612,7 @@ def _verifier_nb_champs(table, numero, champs):
             numero,
         )
     if len(champs) > attendus:
-        raise ErreurImport(
+        raise ErreurTerritoire(
             _(
                 "%(nombre)s champs au lieu de %(attendus)s (champs en trop : séparateur « %(separateur)s » "
                 "dans une valeur non protégée par des guillemets ?)"
@@ -634,9 +624,9 @@ def _verifier_nb_champs(table, numero, champs):
 
 def _verifier_nom(valeur, libelle, longueur_max, numero):
     if not valeur:
-        raise ErreurImport(_("%(champ)s manquant") % {"champ": libelle}, numero)
+        raise ErreurTerritoire(_("%(champ)s manquant") % {"champ": libelle}, numero)
     if len(valeur) > longueur_max:
-        raise ErreurImport(
+        raise ErreurTerritoire(
             _("%(champ)s trop long (%(longueur)s caractères, %(maximum)s au plus)")
             % {"champ": libelle, "longueur": len(valeur), "maximum": longueur_max},
             numero,
@@ -645,7 +635,7 @@ def _verifier_nom(valeur, libelle, longueur_max, numero):
 
 def _incoherence(entite, code, colonne, valeur, valeur_connue, ligne, numero):
     """One entity named two ways in the file: a sign of a shifted or hand-edited column."""
-    raise ErreurImport(
+    raise ErreurTerritoire(
         _("%(colonne)s « %(valeur)s » pour %(entite)s %(code)s, alors que la ligne %(ligne)s donne « %(connue)s »")
         % {
             "colonne": colonne,

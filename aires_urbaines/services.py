@@ -8,10 +8,23 @@ from django.utils.translation import gettext as _
 
 from aires_urbaines.models import AireUrbaine, EntreePhase
 from partenariat.commun.dates import date_courte
+from partenariat.commun.saisie import ErreurMetier
 
 
-class PartenariatError(Exception):
-    """A rollout operation refused for a reason the user can act on (French message)."""
+class ErreurTerritoire(ErreurMetier):
+    """The territory's one error: a rollout operation or a reference import refused, with a French message.
+
+    `ligne` is the 1-based line of the file at fault, when there is one.
+    """
+
+    def __init__(self, message, ligne=None):
+        super().__init__(str(message))
+        self.ligne = ligne
+
+    def __str__(self):
+        if self.ligne:
+            return _("Ligne %(ligne)s : %(message)s") % {"ligne": self.ligne, "message": self.message}
+        return self.message[:1].upper() + self.message[1:]
 
 
 @transaction.atomic
@@ -22,7 +35,7 @@ def inscrire_aires_dans_phase(phase, dates_par_aire):
     """
     trop_tot = sorted(aire.code for aire, date in dates_par_aire.items() if date < phase.date_debut)
     if trop_tot:
-        raise PartenariatError(
+        raise ErreurTerritoire(
             _("Une aire ne peut pas entrer dans la phase « %(phase)s » avant le %(debut)s (aires %(codes)s).")
             % {"phase": phase, "debut": date_courte(phase.date_debut), "codes": ", ".join(trop_tot)}
         )

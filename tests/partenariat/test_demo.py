@@ -13,7 +13,7 @@ from django.test import RequestFactory
 
 from aires_urbaines.models import AireUrbaine, BassinEmploi, EntreePhase, PhaseDeploiement, Tension
 from aires_urbaines.services import (
-    PartenariatError,
+    ErreurTerritoire,
     calendrier_extension_par_defaut,
     inscrire_aires_dans_phase,
 )
@@ -243,7 +243,7 @@ def test_calendrier_extension_par_rang_de_population():
 def test_inscrire_refuse_une_entree_avant_le_debut_de_la_phase():
     phase = PhaseDeploiement.objects.create(code="p", libelle="P", date_debut=datetime.date(2014, 1, 1))
     aire = grande_aire("020", "Clermont-Ferrand", 460000)
-    with pytest.raises(PartenariatError, match="avant le 01/01/2014"):
+    with pytest.raises(ErreurTerritoire, match="avant le 01/01/2014"):
         inscrire_aires_dans_phase(phase, {aire: datetime.date(2013, 12, 31)})
     assert not EntreePhase.objects.exists()
 

@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from aires_urbaines.imports import FICHIER_COMMUNES, ErreurImport, importer_communes
+from aires_urbaines.imports import FICHIER_COMMUNES, importer_communes
 from aires_urbaines.management import BarreProgression
+from aires_urbaines.services import ErreurTerritoire
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         barre = BarreProgression(self.stdout) if self.stdout.isatty() else None
         try:
             rapport = importer_communes(options["fichier"], dry_run=options["dry_run"], progress=barre)
-        except ErreurImport as exc:
+        except ErreurTerritoire as exc:
             raise CommandError(_("Import annulé, rien n'a été enregistré. %(erreur)s") % {"erreur": exc}) from exc
         finally:
             if barre:

@@ -2,8 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from aires_urbaines.carte import FICHIER_DEPARTEMENTS, ErreurContours, importer_contours
+from aires_urbaines.carte import FICHIER_DEPARTEMENTS, importer_contours
 from aires_urbaines.imports import DOSSIER_CONTOURS
+from aires_urbaines.services import ErreurTerritoire
 from partenariat.commun.nombres import nombre
 
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             compteur = importer_contours(options["dossier"])
-        except ErreurContours as exc:
+        except ErreurTerritoire as exc:
             raise CommandError(_("Import annulé, rien n'a été enregistré. %(erreur)s") % {"erreur": exc}) from exc
         crees = ngettext("%(nombre)s département créé", "%(nombre)s départements créés", compteur["crees"])
         self.stdout.write(

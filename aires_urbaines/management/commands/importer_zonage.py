@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from aires_urbaines.imports import FICHIER_ZONAGE, ErreurImport, importer_zonage
+from aires_urbaines.imports import FICHIER_ZONAGE, importer_zonage
 from aires_urbaines.management import BarreProgression
+from aires_urbaines.services import ErreurTerritoire
 
 
 class Command(BaseCommand):
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             rapport = importer_zonage(
                 options["fichier"], millesime=options["millesime"], dry_run=options["dry_run"], progress=barre
             )
-        except ErreurImport as exc:
+        except ErreurTerritoire as exc:
             raise CommandError(_("Import annulé, rien n'a été enregistré. %(erreur)s") % {"erreur": exc}) from exc
         finally:
             if barre:
