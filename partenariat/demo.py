@@ -468,6 +468,8 @@ def _charger_comptes(bilan):
             username=compte.username,
             defaults={
                 "first_name": compte.first_name,
+                # A reserved domain: the reset-by-email journey can be tried on the demo (console in development).
+                "email": f"{compte.username}@demo.invalid",
                 "is_staff": compte.is_staff,
                 "is_superuser": compte.is_superuser,
             },

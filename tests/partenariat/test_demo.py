@@ -287,3 +287,13 @@ def test_les_aires_prioritaires_sont_celles_de_la_source(donnees_reference):
         for a in demo.AIRES_PRIORITAIRES
     }
     assert portees == source
+
+
+def test_un_compte_de_demonstration_peut_demander_la_reinitialisation_de_son_mot_de_passe(client, demo):
+    from django.core import mail
+
+    reponse = client.post("/comptes/mot-de-passe/oublie/", {"email": "secretariat-lyon@demo.invalid"})
+
+    assert reponse.status_code == 302
+    assert [message.to for message in mail.outbox] == [["secretariat-lyon@demo.invalid"]]
+    assert "/comptes/reinitialiser/" in mail.outbox[0].body
