@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "rules",
     "partenariat",
     "partenariat.commun",
     "aires_urbaines",
