@@ -37,7 +37,7 @@ REGIONS_2012 = [
 
 
 class AireUrbaineFilter(django_filters.FilterSet):
-    """Filters of /aires/; phase and conference read the annotations of `avec_synthese`."""
+    """Filters of /aires/; phase and conference read the annotations of `engagements.annotations.annoter_aires`."""
 
     q = django_filters.CharFilter(label=_("Recherche"), method="filtrer_texte", help_text=_("Nom ou code de l'aire"))
     categorie = django_filters.ChoiceFilter(

@@ -12,8 +12,7 @@ from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
 
 from . import avancement
 
-# The progress rule, its expressions and the journal live in `engagements.avancement`; these names stay importable
-# from the models, where the other apps and the reports first found them.
+# The progress rule, its expressions and the journal live in `engagements.avancement`; the models use these.
 from .avancement import (
     CHAMPS_CUMULES,
     Statut,
