@@ -19,7 +19,8 @@ from conferences.models import ConferenceTerritoriale
 from engagements.avancement import Statut
 from engagements.models import Objectif, Realisation
 from partenariat.commun.pdf import AdresseRefusee, fetcher_statique, rendre_pdf, trouver_fichier_statique
-from partenariat.commun.templatetags.rapports_pdf import date_longue_fr, espacer, nombre, taux
+from partenariat.commun.templatetags.chiffres import nombre, taux
+from partenariat.commun.templatetags.rapports_pdf import date_longue_fr, espacer
 from partenariat.pilotage.reports import (
     date_des_donnees,
     date_du_rapport_national,

@@ -11,7 +11,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from partenariat.commun import dates, nombres
+from partenariat.commun import dates
+from partenariat.commun.templatetags import chiffres
 
 register = template.Library()
 
@@ -41,20 +42,9 @@ def typo(valeur):
     return mark_safe(espacer(str(escape(valeur))))
 
 
-@register.filter
-def nombre(valeur):
-    """12 345 (narrow no-break space); an em dash when there is no value."""
-    if valeur is None or valeur == "":
-        return TIRET
-    return nombres.nombre(valeur)
-
-
-@register.filter
-def taux(valeur):
-    """A rate already in percent, one decimal: 87,4 %; an em dash when there is nothing to measure."""
-    if valeur is None or valeur == "":
-        return TIRET
-    return nombres.pourcentage(valeur, 1)
+# The one way the product writes numbers and rates, also offered here so report templates load one library.
+register.filter("nombre", chiffres.nombre)
+register.filter("taux", chiffres.taux)
 
 
 def date_longue_fr(jour):
