@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from partenariat.commun.colonnes import NombreColumn, Tableau
 
@@ -7,21 +8,21 @@ from .models import ConferenceTerritoriale, EtatInstallation
 
 
 class ConferenceTable(Tableau):
-    nom = tables.Column(verbose_name="Conférence", linkify=True)
-    bassins = tables.ManyToManyColumn(verbose_name="Bassins d'emploi", orderable=False)
-    aires = tables.ManyToManyColumn(verbose_name="Aires urbaines", orderable=False, linkify_item=True)
-    date_installation = tables.DateColumn(verbose_name="Installation", short=True, default="—")
-    etat_installation = tables.Column(verbose_name="Délai")
-    nb_membres = NombreColumn(verbose_name="Membres")
-    nb_reunions = NombreColumn(verbose_name="Réunions")
-    nb_objectifs = NombreColumn(verbose_name="Objectifs")
+    nom = tables.Column(verbose_name=_("Conférence"), linkify=True)
+    bassins = tables.ManyToManyColumn(verbose_name=_("Bassins d'emploi"), orderable=False)
+    aires = tables.ManyToManyColumn(verbose_name=_("Aires urbaines"), orderable=False, linkify_item=True)
+    date_installation = tables.DateColumn(verbose_name=_("Installation"), short=True, default="—")
+    etat_installation = tables.Column(verbose_name=_("Délai"))
+    nb_membres = NombreColumn(verbose_name=_("Membres"))
+    nb_reunions = NombreColumn(verbose_name=_("Réunions"))
+    nb_objectifs = NombreColumn(verbose_name=_("Objectifs"))
 
     class Meta:
         model = ConferenceTerritoriale
         fields = ["nom", "bassins", "aires", "date_installation"]
         sequence = [*fields, "etat_installation", "nb_membres", "nb_reunions", "nb_objectifs"]
-        caption = "Conférences territoriales"
-        empty_text = "Aucune conférence ne correspond à ces filtres."
+        caption = _("Conférences territoriales")
+        empty_text = _("Aucune conférence ne correspond à ces filtres.")
         order_by = "nom"
 
     def render_etat_installation(self, value):
