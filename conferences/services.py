@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from conferences.regles import (
     peut_associer_intercommunalite,
@@ -126,7 +126,8 @@ def modifier_membres(conference, user, version, *, membres=(), membres_supprimes
             ConferenceTerritoriale, conference, version, ErreurConference, lies=_historique_des_membres(conference)
         )
         _enregistrer_membres(conference, user, membres, membres_supprimes)
-        _historiser(conference, user, "Composition modifiée")
+        # Stored in French (the msgid) and translated when the history is shown.
+        _historiser(conference, user, gettext_noop("Composition modifiée"))
         conference.save()
     return conference
 
