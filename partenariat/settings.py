@@ -178,6 +178,9 @@ else:
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Suivi du protocole <ne-pas-repondre@localhost>")
 
+# Where users report an accessibility problem (the accessibility statement's contact, RGAA).
+CONTACT_ACCESSIBILITE = os.environ.get("CONTACT_ACCESSIBILITE", "accessibilite@partenariat.example.org")
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
