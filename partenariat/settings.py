@@ -69,6 +69,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed here; static files are answered above by WhiteNoise, compressed ahead of time. Django pads
+    # each gzip header with up to 100 random bytes ("Heal the Breach") and masks the CSRF token on every response,
+    # which makes guessing a secret from compressed lengths (BREACH) impractically slow. Kept above every middleware
+    # that reads or writes the body, as Django's documentation orders it.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -177,6 +182,9 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Suivi du protocole <ne-pas-repondre@localhost>")
+
+# Where users report an accessibility problem (the accessibility statement's contact, RGAA).
+CONTACT_ACCESSIBILITE = os.environ.get("CONTACT_ACCESSIBILITE", "accessibilite@partenariat.example.org")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from conferences import urls as urls_conferences
+from partenariat.accessibilite import DeclarationAccessibiliteView
 from partenariat.comptes import ReinitialisationView
 from partenariat.pilotage import urls as urls_pilotage
 
@@ -60,5 +61,6 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="registration/reinitialisation_terminee.html"),
         name="reinitialisation_terminee",
     ),
+    path("accessibilite/", DeclarationAccessibiliteView.as_view(), name="accessibilite"),
     path("admin/", admin.site.urls),
 ]
