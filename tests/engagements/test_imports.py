@@ -57,7 +57,7 @@ def test_un_bon_fichier_est_apercu_puis_applique_une_seule_fois(client, monde):
     assert "2 réalisations seront créées" in contenu
     assert "Livraison rue Garibaldi" in contenu
     assert "42 / 100" in contenu and "50 / 100" in contenu  # achieved total after each line: 30 + 12, then + 8
-    assert "50,0 %" in contenu
+    assert "50,0\u202f%" in contenu
 
     confirmation = client.post(reponse["Location"])
     assert confirmation.status_code == 302
