@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from partenariat.commun.colonnes import NombreColumn, Tableau, TauxColumn, prefixe_url
 
@@ -7,24 +8,24 @@ from .models import AireUrbaine
 
 
 class AireUrbaineTable(Tableau):
-    code = tables.Column(verbose_name="Code")
-    nom = tables.Column(verbose_name="Aire urbaine")
-    categorie = tables.Column(verbose_name="Catégorie")
-    population = NombreColumn(verbose_name="Population")
-    tension = tables.Column(verbose_name="Tension")
+    code = tables.Column(verbose_name=_("Code"))
+    nom = tables.Column(verbose_name=_("Aire urbaine"))
+    categorie = tables.Column(verbose_name=_("Catégorie"))
+    population = NombreColumn(verbose_name=_("Population"))
+    tension = tables.Column(verbose_name=_("Tension"))
     phase_libelle = tables.Column(
-        verbose_name="Phase", order_by=("phase_ordre", "date_entree"), default="Hors dispositif"
+        verbose_name=_("Phase"), order_by=("phase_ordre", "date_entree"), default=_("Hors dispositif")
     )
-    conference_nom = tables.Column(verbose_name="Conférence", default="—")
-    nb_objectifs = NombreColumn(verbose_name="Objectifs")
-    taux = TauxColumn(verbose_name="Taux de réalisation")
+    conference_nom = tables.Column(verbose_name=_("Conférence"), default="—")
+    nb_objectifs = NombreColumn(verbose_name=_("Objectifs"))
+    taux = TauxColumn(verbose_name=_("Taux de réalisation"))
 
     class Meta:
         model = AireUrbaine
         fields = ["code", "nom", "categorie", "population", "tension", "phase_libelle", "conference_nom"]
         sequence = [*fields, "nb_objectifs", "taux"]
-        caption = "Aires urbaines"
-        empty_text = "Aucune aire urbaine ne correspond à ces filtres."
+        caption = _("Aires urbaines")
+        empty_text = _("Aucune aire urbaine ne correspond à ces filtres.")
         order_by = "code"
 
     # Links are built from the URL prefix once, not reverse()d for every cell of every row.

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -24,6 +24,7 @@ from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
 from .models import Dispositif, Objectif, Realisation, Unite
 
 # Column → accepted headings (compared without case or accents); the objectives export provides the first three.
+# The heading of the export in the reader's language is accepted too (see `_entetes_acceptees`).
 COLONNES = {
     "aire": ("code aire", "code de l'aire", "code au2010"),
     "dispositif": ("dispositif",),
@@ -148,9 +149,15 @@ def _rapport_illisible(erreur):
     }
 
 
+def _entetes_acceptees():
+    """The French headings, plus those of an export made in another language (« Area code »…)."""
+    traduites = {**OBLIGATOIRES, "unite": gettext_lazy("Unité"), "commentaire": gettext_lazy("Commentaire")}
+    return {cle: {*libelles, normaliser(traduites[cle])} for cle, libelles in COLONNES.items()}
+
+
 def _reperer_colonnes(entetes):
     positions, vues = {}, [normaliser(_texte(e)) for e in entetes or []]
-    for cle, libelles in COLONNES.items():
+    for cle, libelles in _entetes_acceptees().items():
         for index, entete in enumerate(vues):
             if entete in libelles:
                 positions[cle] = index
@@ -159,16 +166,15 @@ def _reperer_colonnes(entetes):
 
 
 def _par_libelle_ou_code(choix):
-    """Accept a choice by its French label (as exported) or by its code, without case or accents."""
+    """Accept a choice by its label (as exported, in French or in the reader's language) or by its code,
+    without case or accents."""
     correspondances = {}
     for code, libelle in choix:
         correspondances[normaliser(code)] = code
         correspondances[normaliser(libelle)] = code
+        with translation.override("fr"):
+            correspondances[normaliser(libelle)] = code
     return correspondances
-
-
-DISPOSITIFS = _par_libelle_ou_code(Dispositif.choices)
-UNITES = _par_libelle_ou_code(Unite.choices)
 
 
 def _lire_date(valeur):
@@ -242,6 +248,7 @@ def analyser_fichier(nom, contenu, user):
     permis = set(objectifs_modifiables(user).filter(aire__code__in=codes).values_list("pk", flat=True))
 
     aujourd_hui = timezone.localdate()
+    dispositifs, unites = _par_libelle_ou_code(Dispositif.choices), _par_libelle_ou_code(Unite.choices)
     lignes, erreurs = [], []
     for numero, valeurs, refusees in nettoyees:
         # A refused cell is reported alone: its other checks would quote the invisible character back.
@@ -255,7 +262,7 @@ def analyser_fichier(nom, contenu, user):
                 probleme.append(_("aire urbaine « %(code)s » inconnue") % {"code": code})
         if "dispositif" not in refusees:
             brut_dispositif = _texte(valeurs.get("dispositif"))
-            dispositif = DISPOSITIFS.get(normaliser(brut_dispositif))
+            dispositif = dispositifs.get(normaliser(brut_dispositif))
             if dispositif is None:
                 probleme.append(_("dispositif « %(dispositif)s » inconnu") % {"dispositif": brut_dispositif})
         if "annee" not in refusees:
@@ -267,7 +274,7 @@ def analyser_fichier(nom, contenu, user):
                 )
         if "unite" not in refusees:
             brut_unite = _texte(valeurs.get("unite"))
-            unite = UNITES.get(normaliser(brut_unite)) if brut_unite else None
+            unite = unites.get(normaliser(brut_unite)) if brut_unite else None
             if brut_unite and unite is None:
                 probleme.append(_("unité « %(unite)s » inconnue") % {"unite": brut_unite})
         if "date" not in refusees:

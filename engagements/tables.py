@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from partenariat.commun.colonnes import NombreColumn, Tableau, TauxColumn, prefixe_url
 
@@ -10,22 +11,22 @@ from .models import Objectif
 class ObjectifTable(Tableau):
     """Also the format of the bulk import of achievements: area code, scheme, year come first."""
 
-    aire__code = tables.Column(verbose_name="Code aire")
-    aire = tables.Column(verbose_name="Aire urbaine", order_by=("aire__nom",))
-    dispositif = tables.Column(verbose_name="Dispositif")
-    annee = tables.Column(verbose_name="Année")
-    cible = NombreColumn(verbose_name="Cible")
-    unite = tables.Column(verbose_name="Unité")
-    realise = NombreColumn(verbose_name="Réalisé")
-    taux = TauxColumn(verbose_name="Taux de réalisation")
-    statut = tables.Column(verbose_name="Statut")
+    aire__code = tables.Column(verbose_name=_("Code aire"))
+    aire = tables.Column(verbose_name=_("Aire urbaine"), order_by=("aire__nom",))
+    dispositif = tables.Column(verbose_name=_("Dispositif"))
+    annee = tables.Column(verbose_name=_("Année"))
+    cible = NombreColumn(verbose_name=_("Cible"))
+    unite = tables.Column(verbose_name=_("Unité"))
+    realise = NombreColumn(verbose_name=_("Réalisé"))
+    taux = TauxColumn(verbose_name=_("Taux de réalisation"))
+    statut = tables.Column(verbose_name=_("Statut"))
 
     class Meta:
         model = Objectif
         fields = ["aire__code", "aire", "dispositif", "annee", "cible", "unite"]
         sequence = [*fields, "realise", "taux", "statut"]
-        caption = "Objectifs partagés"
-        empty_text = "Aucun objectif ne correspond à ces filtres."
+        caption = _("Objectifs partagés")
+        empty_text = _("Aucun objectif ne correspond à ces filtres.")
         order_by = ("aire__code", "annee", "dispositif")
 
     # Links are built from the URL prefix once, not reverse()d for every cell of every row.

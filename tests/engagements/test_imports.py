@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from engagements import imports
 from engagements.imports import analyser_fichier
 from engagements.models import Objectif, Realisation
 from engagements.services import motif_import
@@ -57,7 +58,7 @@ def test_un_bon_fichier_est_apercu_puis_applique_une_seule_fois(client, monde):
     assert "2 réalisations seront créées" in contenu
     assert "Livraison rue Garibaldi" in contenu
     assert "42 / 100" in contenu and "50 / 100" in contenu  # achieved total after each line: 30 + 12, then + 8
-    assert "50,0 %" in contenu
+    assert "50,0\u202f%" in contenu
 
     confirmation = client.post(reponse["Location"])
     assert confirmation.status_code == 302
@@ -167,6 +168,29 @@ def test_plusieurs_unites_demandent_la_colonne_unite(monde):
     avec_unite = sans_unite.replace("Quantité réalisée\n", "Quantité réalisée,Unité\n").replace(",5\n", ",5,ménages\n")
     analyse = analyser_fichier("r.csv", avec_unite.encode(), monde.utilisateurs["uesl"])
     assert analyse.acceptee and analyse.lignes[0].objectif.unite == "menages"
+
+
+def test_les_titres_d_un_export_dans_une_autre_langue_sont_acceptes(monde, monkeypatch):
+    """An objectives export made in English comes back: its headings are those of the reader's language."""
+    anglais = {
+        "Code aire": "Area code",
+        "Dispositif": "Scheme",
+        "Année": "Year",
+        "Date réalisation": "Achievement date",
+        "Quantité réalisée": "Quantity achieved",
+        "Unité": "Unit",
+        "Commentaire": "Comment",
+    }
+    monkeypatch.setattr(imports, "gettext_lazy", anglais.get)
+    monkeypatch.setattr(imports, "OBLIGATOIRES", {cle: anglais[str(v)] for cle, v in imports.OBLIGATOIRES.items()})
+    contenu = (
+        "Area code,Scheme,Year,Unit,Achievement date,Quantity achieved,Comment\n"
+        "002,logement_social,2013,,15/06/2013,5,\n"
+    )
+    analyse = analyser_fichier("r.csv", contenu.encode(), monde.utilisateurs["uesl"])
+    assert analyse.acceptee and analyse.lignes[0].quantite == 5
+    francais = csv_lyon("002,Lyon,logement_social,2013,,15/06/2013,5,")
+    assert analyser_fichier("r.csv", francais.encode(), monde.utilisateurs["uesl"]).acceptee
 
 
 def test_colonne_manquante_et_fichier_illisible(monde):

@@ -96,7 +96,7 @@ def test_une_realisation_met_a_jour_le_taux_partout(client, monde):
         in client.get(monde.aire_lyon.get_absolute_url() + "?date=2015-12-31").content.decode()
     )
     detail = client.get(monde.objectif_lyon.get_absolute_url() + "?date=2015-12-31").content.decode()
-    assert "75,0 %" in detail
+    assert "75,0\u202f%" in detail
     assert "Résidence jeunes actifs" in detail
 
 

@@ -7,6 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from aires_urbaines.models import AireUrbaine, BassinEmploi, Commune
 from conferences.models import ConferenceTerritoriale, MembreConference, Reunion
@@ -27,18 +28,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--objectifs", type=int, default=50_000, help="Nombre d'objectifs (défaut 50 000).")
+        parser.add_argument("--objectifs", type=int, default=50_000, help=_("Nombre d'objectifs (défaut 50 000)."))
         parser.add_argument(
-            "--realisations", type=int, default=500_000, help="Nombre de réalisations (défaut 500 000)."
+            "--realisations", type=int, default=500_000, help=_("Nombre de réalisations (défaut 500 000).")
         )
-        parser.add_argument("--graine", type=int, default=2012, help="Graine du tirage aléatoire (reproductible).")
+        parser.add_argument("--graine", type=int, default=2012, help=_("Graine du tirage aléatoire (reproductible)."))
 
     def handle(self, *args, objectifs, realisations, graine, **options):
         if objectifs < 0 or realisations < 0:
-            raise CommandError("Les nombres d'objectifs et de réalisations doivent être positifs.")
+            raise CommandError(_("Les nombres d'objectifs et de réalisations doivent être positifs."))
         aires = list(AireUrbaine.objects.order_by("code").values_list("pk", flat=True))
         if not aires:
-            raise CommandError("Aucune aire urbaine : lancez d'abord importer_communes.")
+            raise CommandError(_("Aucune aire urbaine : lancez d'abord importer_communes."))
         debut = time.perf_counter()
         with transaction.atomic():
             nb_conf, nb_objectifs, nb_realisations = generer(aires, objectifs, realisations, random.Random(graine))
@@ -48,8 +49,16 @@ class Command(BaseCommand):
             with connection.cursor() as curseur:
                 curseur.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self.stdout.write(
-            f"{nb_conf} conférences, {nb_objectifs} objectifs et {nb_realisations} réalisations créés "
-            f"en {time.perf_counter() - debut:.1f} s."
+            _(
+                "%(conferences)s conférences, %(objectifs)s objectifs et %(realisations)s réalisations créés "
+                "en %(duree).1f s."
+            )
+            % {
+                "conferences": nb_conf,
+                "objectifs": nb_objectifs,
+                "realisations": nb_realisations,
+                "duree": time.perf_counter() - debut,
+            }
         )
 
 
