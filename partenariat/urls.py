@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from conferences import urls as urls_conferences
-from partenariat.comptes import ReinitialisationView
+from partenariat.comptes import ReinitialisationView, changer_langue
 from partenariat.pilotage import urls as urls_pilotage
 
 urlpatterns = [
@@ -60,5 +60,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="registration/reinitialisation_terminee.html"),
         name="reinitialisation_terminee",
     ),
+    # The header's language switch (POST only), named as Django's set_language view.
+    path("langue/", changer_langue, name="set_language"),
     path("admin/", admin.site.urls),
 ]
