@@ -70,7 +70,7 @@ serve: install
 ## Translation catalogues: extract the strings (French and English), then compile the committed .mo files.
 messages: install
 	cd $(CURDIR) && SECRET_KEY=messages $(PY) manage.py makemessages -l fr -l en --add-location file \
-	  --ignore 'node_modules/*' --ignore 'staticfiles/*' --ignore 'tests/*'
+	  --ignore 'node_modules/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore '*/referentiels/*'
 	SECRET_KEY=messages $(PY) manage.py compilemessages -l fr -l en --ignore '.venv' --ignore 'node_modules'
 
 ## The English catalogue is complete (0 untranslated, 0 fuzzy) and compiled.
