@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import models
 from django.test import Client
+from django.utils.text import Truncator
 
 RACINE = Path(__file__).resolve().parents[1]
 CATALOGUE = RACINE / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -168,6 +169,7 @@ RE_FRANCAIS = re.compile(r"\b(?:" + "|".join(map(re.escape, MOTS_FRANCAIS)) + r"
 NOMS_PROPRES = ("Code Officiel Géographique", "Licence Ouverte", "COGugaison")
 # Text no reader sees or that names nothing: scripts, styles.
 BALISES_MUETTES = {"script", "style", "template"}
+TRONQUES = re.compile(r"truncatechars:(\d+)")
 ATTRIBUTS_LUS = ("aria-label", "title", "placeholder", "alt", "aria-description")
 
 
@@ -233,6 +235,11 @@ def textes_des_donnees():
                     texte = " ".join(str(valeur).split())
                     textes.add(texte)
                     textes.update(" ".join(morceau.split()) for morceau in str(valeur).splitlines() if morceau.strip())
+    # Long texts as templates shorten them (`|truncatechars:200`), so that the shown part is taken out too.
+    longueurs = {
+        int(n) for gabarit in (RACINE / "templates").rglob("*.html") for n in TRONQUES.findall(gabarit.read_text())
+    }
+    textes.update(Truncator(texte).chars(n) for texte in list(textes) for n in longueurs if len(texte) > n)
     # Region names (the filter of /aires/) are proper names, written as in French in English too.
     from aires_urbaines.filters import REGIONS_2012
 
