@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3 python; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	command -v $$p; break; fi; done)
 
-.PHONY: run test install install-test migrate demo serve lint check-python clean
+.PHONY: run test install install-test migrate demo serve lint check-python clean messages check-messages
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -66,6 +66,19 @@ serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(VENV)/bin/gunicorn -c partenariat/gunicorn.conf.py partenariat.wsgi
+
+## Translation catalogues: extract the strings (French and English), then compile the committed .mo files.
+messages: install
+	cd $(CURDIR) && SECRET_KEY=messages $(PY) manage.py makemessages -l fr -l en --add-location file \
+	  --ignore 'node_modules/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore '*/referentiels/*'
+	SECRET_KEY=messages $(PY) manage.py compilemessages -l fr -l en --ignore '.venv' --ignore 'node_modules'
+
+## The English catalogue is complete (0 untranslated, 0 fuzzy) and compiled.
+check-messages: install
+	@stats="$$(msgfmt --check --statistics -o /dev/null locale/en/LC_MESSAGES/django.po 2>&1)"; echo "$$stats"; \
+	  if echo "$$stats" | grep -Eq 'untranslated|fuzzy|error'; then \
+	  echo "Catalogue anglais incomplet : traduisez les entrées vides ou fuzzy." >&2; exit 1; fi
+	SECRET_KEY=messages $(PY) manage.py compilemessages -l fr -l en --ignore '.venv' --ignore 'node_modules'
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import AccordNational, Clause, Protocole, Signataire
 
@@ -27,7 +28,7 @@ class ProtocoleAdmin(admin.ModelAdmin):
     filter_horizontal = ["signataires"]
     inlines = [ClauseInline, AccordNationalInline]
 
-    @admin.display(description="date limite d'installation des conférences")
+    @admin.display(description=_("date limite d'installation des conférences"))
     def date_limite_installation(self, obj):
         return obj.date_limite_installation
 

@@ -3,10 +3,12 @@
 import calendar
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from partenariat.commun.dates import date_courte
+from partenariat.langues import langues_proposees
 
 # The protocol's fixed facts, also used by database constraints (which cannot read another table).
 DATE_SIGNATURE = datetime.date(2012, 6, 27)
@@ -53,7 +55,7 @@ class ProtocoleQuerySet(models.QuerySet):
 def periode_courante():
     """The tracked protocol, or an unsaved one with the 2012 facts so pages work on an empty database."""
     return Protocole.objects.courant() or Protocole(
-        titre="Protocole-cadre du 27 juin 2012",
+        titre=_("Protocole-cadre du 27 juin 2012"),
         date_signature=DATE_SIGNATURE,
         annee_debut=ANNEE_DEBUT,
         annee_fin=ANNEE_FIN,
@@ -177,3 +179,22 @@ class AccordNational(models.Model):
 
     def __str__(self):
         return f"{self.intitule} ({date_courte(self.date_signature)})"
+
+
+class PreferencesUtilisateur(models.Model):
+    """What a person chose for themselves (the interface language), kept across sessions and browsers."""
+
+    utilisateur = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="preferences",
+        verbose_name=_("utilisateur"),
+    )
+    langue = models.CharField(_("langue de l'interface"), max_length=10, choices=langues_proposees, blank=True)
+
+    class Meta:
+        verbose_name = _("préférences d'un utilisateur")
+        verbose_name_plural = _("préférences des utilisateurs")
+
+    def __str__(self):
+        return str(self.utilisateur)

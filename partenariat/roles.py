@@ -30,7 +30,11 @@ MODELES_METIER = {
     "engagements": ("objectif", "realisation"),
 }
 # Bookkeeping written by the application itself, never by a person: no role gets it.
-MODELES_TECHNIQUES = {"engagements": ("versionavancement", "modificationavancement")}
+MODELES_TECHNIQUES = {
+    "engagements": ("versionavancement", "modificationavancement"),
+    # A person's own choices (interface language), written when they make them.
+    "partenariat": ("preferencesutilisateur",),
+}
 
 # What a conference's secretariat records for its conference (the conference itself stays with UESL staff).
 MODELES_SECRETARIAT = (

@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # --- Interface language: a signed-in person's own choice wins over the cookie and Accept-Language.
+    "partenariat.langues.LangueUtilisateurMiddleware",
+    # ---
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -186,8 +189,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Suivi du protocole <n
 # Where users report an accessibility problem (the accessibility statement's contact, RGAA).
 CONTACT_ACCESSIBILITE = os.environ.get("CONTACT_ACCESSIBILITE", "accessibilite@partenariat.example.org")
 
+# French is the product's language and the default; each language is named in its own language (the switch).
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français")]
+LANGUAGES = [("fr", "Français"), ("en", "English")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -230,6 +234,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# The language cookie (header switch) is read by the server only.
+LANGUAGE_COOKIE_SECURE = SECURE_HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -4,7 +4,7 @@ from django.urls import include, path, reverse_lazy
 
 from conferences import urls as urls_conferences
 from partenariat.accessibilite import DeclarationAccessibiliteView
-from partenariat.comptes import ReinitialisationView
+from partenariat.comptes import ReinitialisationView, changer_langue
 from partenariat.pilotage import urls as urls_pilotage
 
 urlpatterns = [
@@ -62,5 +62,7 @@ urlpatterns = [
         name="reinitialisation_terminee",
     ),
     path("accessibilite/", DeclarationAccessibiliteView.as_view(), name="accessibilite"),
+    # The header's language switch (POST only), named as Django's set_language view.
+    path("langue/", changer_langue, name="set_language"),
     path("admin/", admin.site.urls),
 ]

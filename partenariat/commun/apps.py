@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommunConfig(AppConfig):
@@ -6,7 +7,7 @@ class CommunConfig(AppConfig):
 
     name = "partenariat.commun"
     label = "commun"
-    verbose_name = "Socle commun"
+    verbose_name = _("Socle commun")
 
     def ready(self):
         from . import convertisseurs

@@ -1,4 +1,4 @@
-"""Table columns shared by the lists: French numbers on screen, raw values in exports."""
+"""Table columns shared by the lists: numbers in the reader's language on screen, raw values in exports."""
 
 import functools
 import html
@@ -7,12 +7,13 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import localize, number_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django_tables2.rows import BoundRow
 from django_tables2.utils import signature
 
 
 class NombreColumn(tables.Column):
-    """An integer shown with French grouping (12 223 100) and exported as a plain number."""
+    """An integer shown grouped as the reader's language writes it (12 223 100, 12,223,100), exported as a number."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("attrs", {"th": {"class": "nombre"}, "td": {"class": "nombre"}})
@@ -34,7 +35,7 @@ class TauxColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return f"{number_format(value, decimal_pos=1)} %"
+        return _("%(taux)s %%") % {"taux": number_format(value, decimal_pos=1)}
 
     def value(self, value):
         return None if value is None else round(value, 1)

@@ -14,7 +14,7 @@ def date_de_reference(au=None):
 
 
 def lire_date(request, parametre="date"):
-    """The `?date=AAAA-MM-JJ` of a request, or None; a bad date is reported in French, never a 500."""
+    """The `?date=AAAA-MM-JJ` of a request, or None; a bad date is reported in the reader's language, never a 500."""
     brute = request.GET.get(parametre, "").strip()
     if not brute:
         return None
@@ -28,7 +28,7 @@ def lire_date(request, parametre="date"):
 
 
 def date_longue(jour):
-    """27 juin 2012 ; 1er janvier 2013 (French writes the first of the month as an ordinal)."""
+    """27 juin 2012, 1er janvier 2013 (French writes the first of the month as an ordinal); 27 June 2012 in English."""
     if isinstance(jour, datetime.datetime):
         jour = timezone.localtime(jour).date() if timezone.is_aware(jour) else jour.date()
     if jour.day == 1:

@@ -90,7 +90,7 @@ def valeur_affichee(champ, valeur, noms):
     if champ.choices:
         return str(dict(champ.flatchoices).get(valeur, valeur))
     if isinstance(champ, models.ForeignKey):
-        return noms.get(champ.related_model, {}).get(valeur, f"n° {valeur} (supprimé)")
+        return noms.get(champ.related_model, {}).get(valeur, _("n° %(pk)s (supprimé)") % {"pk": valeur})
     if isinstance(valeur, datetime.datetime):
         return date_format(timezone.localtime(valeur), "SHORT_DATETIME_FORMAT")
     if isinstance(valeur, datetime.date):
@@ -157,7 +157,7 @@ def evenements(enregistrements, sujet=None):
 
 
 def _evenement(enregistrement, changements, sujet):
-    auteur = enregistrement.history_user.get_username() if enregistrement.history_user else "inconnu"
+    auteur = enregistrement.history_user.get_username() if enregistrement.history_user else _("inconnu")
     return Evenement(
         date=enregistrement.history_date,
         auteur=auteur,

@@ -139,9 +139,9 @@ def decoder(donnees):
 
 def _nom(source):
     if isinstance(source, bytes | bytearray):
-        return "fichier"
+        return _("fichier")
     if hasattr(source, "read"):
-        return Path(getattr(source, "name", "") or "fichier").name
+        return Path(getattr(source, "name", "") or _("fichier")).name
     return Path(source).name
 
 

@@ -9,22 +9,23 @@ import re
 import unicodedata
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # Line breaks other tools produce: VT, FF, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR (plus CR LF and CR).
 SAUTS_DE_LIGNE = "\x0b\x0c\x85\u2028\u2029"
 _SAUTS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 
 NOMS_CARACTERES = {
-    "\x00": "caractère nul",
-    "\t": "tabulation",
-    "\n": "saut de ligne",
-    "\r": "retour chariot",
-    "\x0b": "tabulation verticale",
-    "\x0c": "saut de page",
-    "\x85": "passage à la ligne suivante",
-    "\u2028": "séparateur de ligne",
-    "\u2029": "séparateur de paragraphe",
-    "\x7f": "caractère de suppression",
+    "\x00": gettext_lazy("caractère nul"),
+    "\t": gettext_lazy("tabulation"),
+    "\n": gettext_lazy("saut de ligne"),
+    "\r": gettext_lazy("retour chariot"),
+    "\x0b": gettext_lazy("tabulation verticale"),
+    "\x0c": gettext_lazy("saut de page"),
+    "\x85": gettext_lazy("passage à la ligne suivante"),
+    "\u2028": gettext_lazy("séparateur de ligne"),
+    "\u2029": gettext_lazy("séparateur de paragraphe"),
+    "\x7f": gettext_lazy("caractère de suppression"),
 }
 
 

@@ -51,7 +51,9 @@ def nouvelle_page(navigateur, live_server):
     contextes = []
 
     def ouvrir(**options):
-        contexte = navigateur.new_context(base_url=live_server.url, accept_downloads=True, locale="fr-FR", **options)
+        # A French browser unless the test asks for another language (`locale="en-GB"`: Accept-Language).
+        options.setdefault("locale", "fr-FR")
+        contexte = navigateur.new_context(base_url=live_server.url, accept_downloads=True, **options)
         contexte.set_default_timeout(15_000)
         contextes.append(contexte)
         return contexte.new_page()

@@ -54,23 +54,35 @@ def pages_a_verifier():
     ]
 
 
-def test_connexion_sans_violation(source_axe, donnees_demo, nouvelle_page):
-    page = nouvelle_page()
+# Each language as a browser asks for it (Accept-Language); English is then chosen with the header switch.
+LANGUES = {"fr": "fr-FR", "en": "en-GB"}
+
+
+@pytest.mark.parametrize("langue", LANGUES)
+def test_connexion_sans_violation(source_axe, donnees_demo, nouvelle_page, langue):
+    page = nouvelle_page(locale=LANGUES[langue])
     page.goto("/comptes/connexion/")
+    assert page.locator("html").get_attribute("lang") == langue
     assert violations(page, source_axe) == []
-    page.get_by_label("Identifiant").fill("elu")
-    page.get_by_label("Mot de passe").fill("mauvais mot de passe")
-    page.get_by_role("button", name="Se connecter").click()
-    assert "incorrect" in page.content()
+    # The fields by their names: their labels are in the page's language.
+    page.locator("#id_username").fill("elu")
+    page.locator("#id_password").fill("mauvais mot de passe")
+    page.locator("main button[type=submit]").click()
+    assert page.get_by_role("alert").count() == 1
     assert violations(page, source_axe) == []
 
 
-def test_chaque_type_de_page_sans_violation(source_axe, donnees_demo, nouvelle_page):
+@pytest.mark.parametrize("langue", LANGUES)
+def test_chaque_type_de_page_sans_violation(source_axe, donnees_demo, nouvelle_page, langue):
     page = nouvelle_page()
     se_connecter(page, "uesl")
+    if langue != "fr":
+        page.locator(f'.entete-langue button[value="{langue}"]').click()
+        page.wait_for_selector(f'html[lang="{langue}"]')
     resultats = {}
     for url in pages_a_verifier():
         page.goto(url)
+        assert page.locator("html").get_attribute("lang") == langue, url
         resultats[url] = violations(page, source_axe)
     en_defaut = {url: v for url, v in resultats.items() if v}
     assert not en_defaut, json.dumps(en_defaut, ensure_ascii=False, indent=1)

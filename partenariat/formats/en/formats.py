@@ -1,4 +1,4 @@
-# English as read in Europe: day before month (27/06/2012, 27 June 2012), comma grouping (1,797 communes).
+# British English, as the partners read it: 27 June 2012, 27/06/2012, 12,345.6 (Django's "en" writes June 27, 2012).
 DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "d/m/Y"
 DATETIME_FORMAT = "j F Y, H:i"

@@ -2,12 +2,13 @@
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partenariat.demo import MOT_DE_PASSE_DEMO, charger_demo
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Charge les faits du protocole-cadre du 27 juin 2012, les rôles et des données de démonstration. "
         "Sans effet sur ce qui est déjà présent : la commande peut être relancée."
     )

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aires_urbaines.models import AireUrbaine
 from conferences.models import ConferenceTerritoriale
@@ -20,7 +21,7 @@ def lire_annee(valeur):
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Écrit un rapport PDF : « rapport aire 002 », « rapport conference 12 » ou « rapport national "
         "[--annee 2014] », dans le fichier donné par -o (par défaut, le nom proposé par le site)."
     )
