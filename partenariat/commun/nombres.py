@@ -31,4 +31,6 @@ def nombre(valeur, decimales=0):
 
 def pourcentage(valeur, decimales=0):
     """A rate already in percent, the unit of engagements.avancement: 87,4 → « 87 % » (« 87,4 % » with one decimal)."""
-    return _("%(nombre)s\u202f%%") % {"nombre": nombre(valeur, decimales)}
+    # The narrow no-break space is written as itself: message extraction does not read "\u" escapes.
+    # Translators: French puts a narrow no-break space before %; English writes 87.4%.
+    return _("%(nombre)s %%") % {"nombre": nombre(valeur, decimales)}
