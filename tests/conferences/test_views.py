@@ -130,7 +130,9 @@ def test_sans_javascript_on_cherche_choisit_retire_puis_enregistre(client, monde
     assert "Lyon" not in zone(contenu, "selection")
     assert list(ConferenceTerritoriale.objects.get(pk=monde.lyon.pk).aires.all()) == [monde.aire_lyon]
 
-    reponse = client.post(url, {**donnees_conference(monde, "Conférence de Lyon", 1), "aires": [monde.aire_marseille.pk]})
+    reponse = client.post(
+        url, {**donnees_conference(monde, "Conférence de Lyon", 1), "aires": [monde.aire_marseille.pk]}
+    )
     assert reponse.status_code == 302
     assert list(ConferenceTerritoriale.objects.get(pk=monde.lyon.pk).aires.all()) == [monde.aire_marseille]
 

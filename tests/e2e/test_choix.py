@@ -132,7 +132,7 @@ def test_modifier_une_conference_retirer_et_ajouter_des_aires(referentiel_comple
     jusqu_aux_membres = tabulations(page, jusqu_a="#id_membres-0-nom")
     nombre = tabulations(page)
     lignes = page.locator("fieldset.membres tbody tr").count()
-    print(f"\nTabulations jusqu'à « Enregistrer » (modification, rien de saisi) : {nombre}, dont {lignes} lignes de membres")
+    print(f"\nTabulations jusqu'à « Enregistrer » (modification, rien de saisi) : {nombre}, {lignes} membres")
     assert jusqu_aux_membres is not None and jusqu_aux_membres <= 15
     assert nombre is not None and nombre - jusqu_aux_membres <= 5 * lignes + 1
 
