@@ -160,7 +160,10 @@ def test_sans_javascript_la_recherche_passe_par_le_serveur(referentiel_complet, 
     page.locator("#id_nom").fill("Conférence sans script (essai)")
     page.get_by_label("Rechercher dans la liste « Aires urbaines »").fill("nice")
     page.get_by_role("button", name="Rechercher dans la liste « Aires urbaines »").click()
+    assert page.url.endswith("#id_aires_statut")  # the page comes back where the results are
     assert page.locator("#id_aires_statut").inner_text() == "1 résultat pour « nice »."
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == page.get_by_label("Nice (007)").get_attribute("id")
     page.get_by_label("Nice (007)").check()
     page.get_by_label("Rechercher dans la liste « Aires urbaines »").fill("")
     page.get_by_role("button", name="Rechercher dans la liste « Aires urbaines »").click()
@@ -168,6 +171,6 @@ def test_sans_javascript_la_recherche_passe_par_le_serveur(referentiel_complet, 
     assert page.locator("#id_aires_selection").get_by_label("Nice (007)").is_checked()
     assert not ConferenceTerritoriale.objects.filter(nom="Conférence sans script (essai)").exists()
     page.get_by_role("button", name="Enregistrer").click()
-    page.wait_for_url(re.compile(r".*/conferences/\d+/$"))
+    page.wait_for_url(re.compile(r".*/conferences/\d+/(#.*)?$"))
     conference = ConferenceTerritoriale.objects.get(nom="Conférence sans script (essai)")
     assert [str(aire) for aire in conference.aires.all()] == ["Nice (007)"]
