@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import se_connecter
+from tests.e2e.test_accessibilite import AXE, violations
 
 NB_BASSINS, NB_AIRES = 322, 793  # employment zones and urban areas of INSEE 2010, as in the reference data
 TABULATIONS_MAX = 40
@@ -106,6 +107,10 @@ def test_ajouter_une_conference_au_clavier_en_peu_de_tabulations(referentiel_com
     assert selection.get_by_label("Lyon (002)").is_checked()
     selection.get_by_label("Lyon (002)").uncheck()
     assert statut.inner_text() == "Retrait de « Lyon (002) » de votre sélection."
+    recherche.fill("aire")
+    expect(statut).to_contain_text("affinez")
+    if AXE.exists():  # the lists the script builds, with a selection and matches on screen
+        assert violations(page, AXE.read_text(encoding="utf-8")) == []
 
     page.get_by_label("Rechercher dans la liste « Bassins d'emploi »").fill("nice")
     page.locator("#id_bassins_liste").get_by_label("Nice (9307)").check()
