@@ -200,4 +200,4 @@ class ObservationForm(FormulaireFiltrableMixin, FormulaireSaisie):
         super().__init__(*args, **kwargs)
         self.fields["aires"].queryset = aires_observables(user, conference, self.instance).order_by("code")
         suggestions = {str(pk) for pk in conference.aires.values_list("pk", flat=True)} if conference else set()
-        self.fields["aires"].widget.suggestions = suggestions or None
+        self.fields["aires"].widget.suggestions = suggestions

@@ -174,27 +174,34 @@ class Formulaire(SaisieControleeMixin, forms.Form):
 
 
 class ChoixFiltrableMixin:
-    """A long list of choices: the ticked ones first, then those matching the search (or the suggestions).
+    """A long list of choices, searched first: the chosen items, then the first matches of the search.
 
-    The search is a plain field beside the list (`<name>_recherche`) with a « Chercher » submit button, so it works
-    without JavaScript; a small script also filters the shown items as one types.
+    The search is a plain field beside the list (`<name>_recherche`) with a « Rechercher » submit button, so it
+    works without JavaScript; with it, a small script searches `catalogue` (every item not chosen) as one types.
     """
 
     filtrable = True
     recherche = ""
-    suggestions = None  # values (as text) shown when there is no search; None shows them all
+    suggestions = None  # values (as text) shown when there is no search; None shows them all (up to `limite`)
     limite = 100
     nb_masquees = 0
+    nb_resultats = 0  # items not chosen that match the search (or are shown without one), before the limit
+    nb_choisies = 0
+    catalogue = ()
 
     def optgroups(self, name, value, attrs=None):
         options = [option for _, groupe, _ in super().optgroups(name, value, attrs) for option in groupe]
         choisies = [o for o in options if o["selected"] and str(o["value"]) != ""]
         autres = [o for o in options if not o["selected"] and str(o["value"]) != ""]
+        proposees = autres if self.suggestions is None else [o for o in autres if str(o["value"]) in self.suggestions]
+        sans_recherche = {id(o) for o in proposees}
+        self.catalogue = [[str(o["value"]), str(o["label"]), id(o) in sans_recherche] for o in autres]
         if self.recherche:
             terme = normaliser(self.recherche)
             autres = [o for o in autres if terme in normaliser(o["label"])]
-        elif self.suggestions is not None:
-            autres = [o for o in autres if str(o["value"]) in self.suggestions]
+        else:
+            autres = proposees
+        self.nb_resultats = len(autres)
         self.nb_masquees = max(0, len(autres) - self.limite) if self.limite else 0
         if self.limite:
             autres = autres[: self.limite]
@@ -203,7 +210,10 @@ class ChoixFiltrableMixin:
 
 
 class CasesFiltrees(ChoixFiltrableMixin, forms.CheckboxSelectMultiple):
-    limite = None
+    """Check boxes: each is a stop of the Tab key, so none is offered before a search, beyond the suggestions."""
+
+    suggestions = frozenset()
+    limite = 50
 
 
 class BoutonsRadioFiltres(ChoixFiltrableMixin, forms.RadioSelect):

@@ -109,7 +109,29 @@ def test_les_aires_cochees_restent_visibles_quelle_que_soit_la_recherche(monde):
     montrees = [case.choice_label for case in form["aires"]]
     assert montrees[0] == "Lyon (002)"
     assert set(montrees[1:]) == {f"Aire {i} ({i:03d})" for i in range(120, 130)}
-    assert len(list(ConferenceForm()["aires"])) == AireUrbaine.objects.count()
+
+
+def test_sans_recherche_seules_les_aires_choisies_sont_proposees(monde):
+    """Each box is a stop of the Tab key: nothing typed, only the chosen ones; the script searches the catalogue."""
+    AireUrbaine.objects.bulk_create(
+        AireUrbaine(code=f"{i:03d}", nom=f"Aire {i}", categorie="petite") for i in range(100, 300)
+    )
+    assert list(ConferenceForm()["aires"]) == []
+    form = ConferenceForm({"nom": "X", "aires": [monde.aire_lyon.pk]})
+    assert [case.choice_label for case in form["aires"]] == ["Lyon (002)"]
+    catalogue = form.fields["aires"].widget.catalogue
+    assert len(catalogue) == AireUrbaine.objects.count() - 1
+    assert [str(monde.aire_marseille.pk), "Marseille - Aix-en-Provence (003)", False] in catalogue
+
+
+def test_une_recherche_large_propose_les_premieres_et_dit_combien_correspondent(monde):
+    AireUrbaine.objects.bulk_create(
+        AireUrbaine(code=f"{i:03d}", nom=f"Aire {i}", categorie="petite") for i in range(100, 300)
+    )
+    form = ConferenceForm(recherches={"aires_recherche": "aire"})
+    assert len(list(form["aires"])) == 50
+    widget = form.fields["aires"].widget
+    assert (widget.nb_resultats, widget.nb_masquees) == (200, 150)
 
 
 def test_observation_propose_les_aires_de_la_conference(monde):

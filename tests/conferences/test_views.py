@@ -87,14 +87,72 @@ def test_chercher_dans_une_longue_liste_ne_sauve_rien_et_garde_la_saisie(client,
     assert "Rien n'a été enregistré" not in contenu  # no judgement on an unfinished form
     assert 'value="Conférence en cours de saisie"' in contenu
     assert 'value="Nina Moreau"' in contenu
+    selection = re.search(r'id="id_aires_selection"[^>]*>(.*?)</div>', contenu, re.S).group(1)
+    assert "Lyon (002)" in selection and "checked" in selection  # the ticked area stays
     aires = re.search(r'id="id_aires_liste">(.*?)</div>', contenu, re.S).group(1)
-    assert "Lyon (002)" in aires and "checked" in aires  # the ticked area stays
-    assert "Marseille - Aix-en-Provence (003)" in aires
+    assert "Marseille - Aix-en-Provence (003)" in aires and "Lyon" not in aires and "checked" not in aires
+    assert "1 résultat pour « marseille »." in contenu
 
     # The same search works from the URL, for a first visit.
     reponse = client.get(reverse("conferences:conference_add") + "?aires_recherche=lyon")
     aires = re.search(r'id="id_aires_liste">(.*?)</div>', reponse.content.decode(), re.S).group(1)
     assert "Lyon (002)" in aires and "Marseille" not in aires
+
+
+def zone(contenu, suffixe):
+    """The HTML of one part of the areas' chooser: `selection` (the chosen ones) or `liste` (the matches)."""
+    return re.search(rf'id="id_aires_{suffixe}"[^>]*>(.*?)</div>', contenu, re.S).group(1)
+
+
+def test_sans_javascript_on_cherche_choisit_retire_puis_enregistre(client, monde):
+    """The chooser's whole journey through « Rechercher »: nothing is saved until « Enregistrer »."""
+    connecte(client, monde.utilisateurs["uesl"])
+    url = reverse("conferences:conference_edit", args=[monde.lyon.pk])
+    contenu = client.get(url).content.decode()
+    assert "Lyon (002)" in zone(contenu, "selection") and zone(contenu, "liste") == ""  # nothing typed, none offered
+    assert "Tapez une partie du nom ou du code pour trouver un choix." in contenu
+    assert 'role="status" aria-live="polite"' in contenu
+
+    base = {**donnees_conference(monde, "Conférence de Lyon", 1), "_filtrer": "aires"}
+    # Search, then tick Marseille among the matches: both are kept across the next search.
+    contenu = client.post(url, {**base, "aires_recherche": "MARSEILLE"}).content.decode()
+    assert "1 résultat pour « MARSEILLE »." in contenu
+    assert "Marseille - Aix-en-Provence (003)" in zone(contenu, "liste")
+    choisies = [monde.aire_lyon.pk, monde.aire_marseille.pk]
+    contenu = client.post(url, {**base, "aires": choisies, "aires_recherche": "zzz"}).content.decode()
+    selection = zone(contenu, "selection")
+    assert "Lyon (002)" in selection and "Marseille - Aix-en-Provence (003)" in selection
+    assert selection.count("checked") == 2
+    assert "Aucun résultat pour « zzz »." in contenu
+    assert 'value="zzz"' in contenu  # what was typed stays
+    # Unticking Lyon removes it from the selection at the next search.
+    contenu = client.post(url, {**base, "aires": [monde.aire_marseille.pk], "aires_recherche": ""}).content.decode()
+    assert "Lyon" not in zone(contenu, "selection")
+    assert list(ConferenceTerritoriale.objects.get(pk=monde.lyon.pk).aires.all()) == [monde.aire_lyon]
+
+    reponse = client.post(
+        url, {**donnees_conference(monde, "Conférence de Lyon", 1), "aires": [monde.aire_marseille.pk]}
+    )
+    assert reponse.status_code == 302
+    assert list(ConferenceTerritoriale.objects.get(pk=monde.lyon.pk).aires.all()) == [monde.aire_marseille]
+
+
+@pytest.mark.parametrize(
+    ("valeur", "message"),
+    [
+        ("999999", "Sélectionnez un choix valide. 999999 n’en fait pas partie."),
+        ("abc", "«\u00a0abc\u00a0» n’est pas une valeur correcte."),
+        ("1\x00", "Sélectionnez un choix valide.  n’en fait pas partie."),
+    ],
+)
+def test_un_choix_inconnu_est_refuse_en_francais(client, monde, valeur, message):
+    connecte(client, monde.utilisateurs["uesl"])
+    donnees = {"nom": "Conférence de Brest", "aires": [valeur], "bassins_recherche": "x" * 500, **donnees_formset()}
+    reponse = client.post(reverse("conferences:conference_add"), donnees)
+    assert reponse.status_code == 200
+    assert reponse.context["form"].errors["aires"] == [message]
+    assert "Rien n'a été enregistré." in reponse.content.decode()
+    assert not ConferenceTerritoriale.objects.filter(nom="Conférence de Brest").exists()
 
 
 def donnees_conference(monde, nom, version):

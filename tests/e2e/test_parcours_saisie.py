@@ -38,6 +38,7 @@ def test_l_equipe_uesl_enregistre_une_conference_et_la_voit_au_tableau_de_bord(d
     page.get_by_label("Rechercher dans la liste « Aires urbaines »").fill("nice")
     assert page.get_by_label("Lyon (002)").is_hidden()
     page.get_by_label("Nice (007)").check()
+    page.get_by_label("Rechercher dans la liste « Bassins d'emploi »").fill("nice")
     page.get_by_label("Nice (9307)").check()
 
     page.locator("#id_membres-0-nom").fill("Hélène Mercier (essai)")
