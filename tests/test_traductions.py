@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import models
 from django.test import Client
+from django.utils import translation
 from django.utils.text import Truncator
 
 RACINE = Path(__file__).resolve().parents[1]
@@ -243,7 +244,9 @@ def textes_des_donnees():
     # Region names (the filter of /aires/) are proper names, written as in French in English too.
     from aires_urbaines.filters import REGIONS_2012
 
-    textes.update(nom for _code, nom in REGIONS_2012)
+    for langue in ("fr", "en"):
+        with translation.override(langue):
+            textes.update(str(nom) for _code, nom in REGIONS_2012)
     # Only texts with a letter can look French; codes and numbers (« 015 ») would cut figures such as 2015.
     return sorted((texte for texte in textes if re.search(r"[^\W\d_]", texte)), key=len, reverse=True)
 
