@@ -1,25 +1,28 @@
-"""Table columns shared by the lists: French numbers on screen, raw values in exports."""
+"""Table columns shared by the lists: numbers written as everywhere else (partenariat.commun.nombres) on screen,
+raw values in exports."""
 
 import functools
 import html
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.formats import localize, number_format
+from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 from django_tables2.rows import BoundRow
 from django_tables2.utils import signature
 
+from partenariat.commun import nombres
+
 
 class NombreColumn(tables.Column):
-    """An integer shown with French grouping (12 223 100) and exported as a plain number."""
+    """An integer shown grouped as in the reports (12 223 100) and exported as a plain number."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("attrs", {"th": {"class": "nombre"}, "td": {"class": "nombre"}})
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return number_format(value, force_grouping=True)
+        return nombres.nombre(value)
 
     def value(self, value):
         return value
@@ -34,7 +37,7 @@ class TauxColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return f"{number_format(value, decimal_pos=1)} %"
+        return nombres.pourcentage(value, 1)
 
     def value(self, value):
         return None if value is None else round(value, 1)
