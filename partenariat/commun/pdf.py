@@ -17,6 +17,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def _url_fetcher_class():
             if url.lower().startswith("data:"):
                 return super().fetch(url, headers)
             logger.warning("Rapport PDF : ressource refusée (seuls les fichiers statiques sont autorisés) : %s", url)
-            raise AdresseRefusee(f"Ressource refusée dans un rapport PDF : {url}")
+            raise AdresseRefusee(_("Ressource refusée dans un rapport PDF : %(url)s") % {"url": url})
 
         @staticmethod
         def fichier_autorise(url):

@@ -6,9 +6,8 @@ Numbers are written by partenariat.commun.nombres, the one formatter of tables, 
 of a line.
 """
 
-import re
-
 import datetime
+import re
 
 from django import template
 from django.utils import timezone
@@ -54,6 +53,14 @@ def typo_chiffres(valeur):
     if valeur is None:
         return ""
     return mark_safe(espacer(str(escape(nombres.grouper_nombres(str(valeur))))))
+
+
+@register.filter
+def part(valeur):
+    """A share between 0 and 1 as a whole percentage (0,62 → 62 %), written as `taux` writes rates."""
+    if valeur is None or valeur == "":
+        return TIRET
+    return nombres.pourcentage(valeur * 100)
 
 
 # The one way the product writes numbers and rates, also offered here so report templates load one library.
