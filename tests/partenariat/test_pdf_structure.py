@@ -283,3 +283,10 @@ def test_commande_rapport_en_anglais(demo, tmp_path):
     assert lire_pdf(chemin.read_bytes()).trailer["/Root"]["/Lang"] == "en"
     call_command("rapport", "aire", "002", "-o", str(chemin), stdout=StringIO())
     assert lire_pdf(chemin.read_bytes()).trailer["/Root"]["/Lang"] == "fr"
+
+
+def test_aide_de_la_commande_rapport():
+    from partenariat.management.commands.rapport import Command
+
+    aide = Command().create_parser("manage.py", "rapport").format_help()
+    assert "--langue {fr,en}" in aide and "en anglais" in " ".join(aide.split())

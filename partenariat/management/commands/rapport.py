@@ -7,7 +7,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from aires_urbaines.models import AireUrbaine
 from conferences.models import ConferenceTerritoriale
@@ -25,11 +24,14 @@ def lire_annee(valeur):
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Écrit un rapport PDF : « rapport aire 002 », « rapport conference 12 » ou « rapport national "
-        "[--annee 2014] », dans le fichier donné par -o (par défaut, le nom proposé par le site), en français "
-        "ou en anglais (--langue en)."
-    )
+    @property
+    def help(self):
+        """Translated when shown (argparse needs a real string, not a lazy one)."""
+        return _(
+            "Écrit un rapport PDF : « rapport aire 002 », « rapport conference 12 » ou « rapport national "
+            "[--annee 2014] », dans le fichier donné par -o (par défaut, le nom proposé par le site), en français "
+            "ou en anglais (--langue en)."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument("type", choices=["aire", "conference", "national"], help=_("aire, conference ou national"))
