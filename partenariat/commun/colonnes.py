@@ -5,11 +5,12 @@ import html
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.formats import localize, number_format
+from django.utils.formats import localize
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django_tables2.rows import BoundRow
 from django_tables2.utils import signature
+
+from partenariat.commun import nombres
 
 
 class NombreColumn(tables.Column):
@@ -20,7 +21,7 @@ class NombreColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return number_format(value, force_grouping=True)
+        return nombres.nombre(value)
 
     def value(self, value):
         return value
@@ -35,7 +36,7 @@ class TauxColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return _("%(taux)s %%") % {"taux": number_format(value, decimal_pos=1)}
+        return nombres.pourcentage(value, 1)
 
     def value(self, value):
         return None if value is None else round(value, 1)

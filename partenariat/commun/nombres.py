@@ -4,6 +4,7 @@ Grouping is asked for explicitly (`force_grouping`): USE_THOUSAND_SEPARATOR stay
 read "2 013". The French format module (partenariat/formats/fr) groups with a narrow no-break space: 12 345,5.
 """
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
@@ -34,3 +35,20 @@ def pourcentage(valeur, decimales=0):
     # The narrow no-break space is written as itself: message extraction does not read "\u" escapes.
     # Translators: French puts a narrow no-break space before %; English writes 87.4%.
     return _("%(nombre)s %%") % {"nombre": nombre(valeur, decimales)}
+
+
+# A whole number standing alone in a user's text: no digit, letter, decimal mark, code punctuation or opening
+# parenthesis touching it (« (8214) » is a code).
+_NOMBRE_DANS_LE_TEXTE = re.compile(r"(?<![\w.,/°#:(\-\u00a0\u202f])\d{4,}(?![\w.,/:\-\u00a0\u202f]?\d)(?![\w°])")
+
+
+def _annee_possible(chiffres):
+    return len(chiffres) == 4 and 1900 <= int(chiffres) <= 2100
+
+
+def grouper_nombres(texte):
+    """A user's text (key figures of an observation) with its quantities written as `nombre` writes them:
+    « 2392 jeunes » → « 2 392 jeunes » beside a table's « 2 392 ». Years (1900–2100), codes and decimals stay."""
+    return _NOMBRE_DANS_LE_TEXTE.sub(
+        lambda m: m.group() if _annee_possible(m.group()) else nombre(int(m.group())), texte
+    )

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def _url_fetcher_class():
             if url.lower().startswith("data:"):
                 return super().fetch(url, headers)
             logger.warning("Rapport PDF : ressource refusée (seuls les fichiers statiques sont autorisés) : %s", url)
-            raise AdresseRefusee(f"Ressource refusée dans un rapport PDF : {url}")
+            raise AdresseRefusee(_("Ressource refusée dans un rapport PDF : %(url)s") % {"url": url})
 
         @staticmethod
         def fichier_autorise(url):
@@ -113,15 +113,54 @@ def fetcher_statique():
 
 
 def rendre_html(template, contexte):
-    """The report's HTML, always in French whatever the request's or the shell's language."""
-    with translation.override("fr"):
-        return render_to_string(template, contexte)
+    """The report's HTML in the active language (the request's, or the command's `--langue`): the template's
+    `<html lang>` follows it, and becomes the PDF's /Lang."""
+    return render_to_string(template, contexte)
 
 
-def _afficher_titre(document, pdf):
-    """PDF/UA asks viewers to show the document title rather than the file name."""
+# A header cell's HTML `scope` as PDF table attributes write it (ISO 32000-1, 14.8.5.7).
+PORTEES = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/Row"}
+
+
+def _cellules_d_entete(boite, groupe=None):
+    """(header cell box, tag of its row group) for every <th> laid out in a box, in reading order."""
+    if boite.element_tag in ("thead", "tbody", "tfoot"):
+        groupe = boite.element_tag
+    if boite.element_tag == "th" and boite.element is not None:
+        yield boite, groupe
+        return
+    for enfant in getattr(boite, "children", ()):
+        yield from _cellules_d_entete(enfant, groupe)
+
+
+def _ajouter_portees(document):
+    """Give every /TH structure element the /Scope of its <th>: WeasyPrint 70 tags header cells and links data
+    cells to them (/Headers) but drops `scope`, so a screen reader could not tell a column header from a row one.
+
+    The tagging leaves each cell's structure element on its box (`mark`); a header repeated on a following page
+    is a box of its own, from the same <th>. A <th> without `scope` reads as the HTML table model does: a column
+    header in <thead>, a row header elsewhere.
+    """
     import pydyf
 
+    for page in document.pages:
+        for boite, groupe in _cellules_d_entete(page._page_box):
+            element = getattr(boite, "mark", None)
+            if element is None:
+                continue
+            portee = boite.element.get("scope", "").strip().lower()
+            valeur = PORTEES.get(portee) or ("/Column" if groupe == "thead" else "/Row")
+            attributs = element.get("A")
+            if attributs is None:
+                attributs = element["A"] = pydyf.Dictionary({"O": "/Table"})
+            attributs["Scope"] = valeur
+
+
+def _finir(document, pdf):
+    """After tagging: header scopes, and PDF/UA's request that viewers show the title rather than the file name."""
+    import pydyf
+
+    _ajouter_portees(document)
     pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
 
 
@@ -143,7 +182,7 @@ def rendre_pdf(html):
 
     with _collecte_espacee():
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher_statique())
-        return document.write_pdf(pdf_variant=VARIANTE_PDF, finisher=_afficher_titre)
+        return document.write_pdf(pdf_variant=VARIANTE_PDF, finisher=_finir)
 
 
 def nom_de_fichier(*morceaux):

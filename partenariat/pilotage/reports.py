@@ -10,7 +10,7 @@ from django.db.models import Count, DateTimeField, F, Max, Q, Subquery, Sum, Val
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from aires_urbaines.models import AireUrbaine
 from conferences.models import (
@@ -32,7 +32,7 @@ from .contextes import contexte_aire, contexte_conference
 from .tableau import etat_deploiement, etat_du_protocole
 
 AUTEUR = gettext_lazy("Suivi du protocole-cadre Action Logement × associations d'élus")
-MOTS_CLES_COMMUNS = ["protocole-cadre 2012", "Action Logement", "UESL", "AdCF", "AMGVF", "ACUF"]
+MOTS_CLES_COMMUNS = [gettext_lazy("protocole-cadre 2012"), "Action Logement", "UESL", "AdCF", "AMGVF", "ACUF"]
 _EPOQUE = datetime.datetime(2012, 1, 1, tzinfo=datetime.UTC)
 # Every model whose changes alter a report, each with its history table.
 _MODELES_SUIVIS = (
@@ -260,7 +260,7 @@ def render_national_pdf(annee=None, au=None):
     """(filename, PDF bytes) of the national report for `annee`, or for the whole period when None."""
     protocole = periode_courante()
     periode = annee or f"{protocole.annee_debut}-{protocole.annee_fin}"
-    return nom_de_fichier("rapport-national", periode), rendre_pdf(html_national(annee, au))
+    return nom_de_fichier(pgettext("nom de fichier", "rapport-national"), periode), rendre_pdf(html_national(annee, au))
 
 
 def html_aire(aire, au=None):
@@ -293,7 +293,8 @@ def html_aire(aire, au=None):
 
 def render_aire_pdf(aire, au=None):
     """(filename, PDF bytes) of the area report, as of `au` (today by default)."""
-    return nom_de_fichier("rapport-aire", aire.code, aire.nom), rendre_pdf(html_aire(aire, au))
+    nom = nom_de_fichier(pgettext("nom de fichier", "rapport-aire"), aire.code, aire.nom)
+    return nom, rendre_pdf(html_aire(aire, au))
 
 
 def html_conference(conference, au=None):
@@ -329,6 +330,6 @@ def html_conference(conference, au=None):
 def render_conference_pdf(conference, au=None):
     """(filename, PDF bytes) of the conference report, as of `au` (today by default)."""
     return (
-        nom_de_fichier("rapport-conference", conference.pk, conference.nom),
+        nom_de_fichier(pgettext("nom de fichier", "rapport-conference"), conference.pk, conference.nom),
         rendre_pdf(html_conference(conference, au)),
     )

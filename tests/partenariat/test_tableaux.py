@@ -48,8 +48,8 @@ def test_cellules_des_aires(lyon, admin_client):
     assert phase == "Hors dispositif"
     assert conf == f'<a href="/conferences/{conference.pk}/">Conférence Lyon</a>'
     assert objectifs == "1"
-    assert taux == "50,0 %"
-    assert '<td class="nombre">50,0 %</td>' in ligne_de(page, ">002<")
+    assert taux == "50,0\u202f%"
+    assert '<td class="nombre">50,0\u202f%</td>' in ligne_de(page, ">002<")
 
     vide = cellules(ligne_de(page, f">{sans_conference.code}<"))
     assert vide[2:4] == ["Petite aire", "950"]
@@ -63,7 +63,7 @@ def test_cellules_des_objectifs(lyon, admin_client):
     code, nom, dispositif, annee, cible, unite, realise, taux, statut = cellules(ligne_de(page, ">002<"))
     assert nom == '<a href="/aires/002/">Lyon &lt;Rhône&gt; &amp; Ain</a>'
     assert dispositif == f'<a href="/objectifs/{objectif.pk}/">Production de logements sociaux</a>'
-    assert (annee, cible, realise, taux) == ("2013", f"1{ESPACE}200", "600", "50,0 %")
+    assert (annee, cible, realise, taux) == ("2013", f"1{ESPACE}200", "600", "50,0\u202f%")
     assert re.fullmatch(r'<span class="statut statut-[a-z_]+">[^<]+</span>', statut)
 
 

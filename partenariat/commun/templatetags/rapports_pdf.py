@@ -1,17 +1,22 @@
-"""French typography for the PDF reports: numbers, rates, long dates, and spacing inside users' text.
+"""Typography for the PDF reports: numbers, rates, long dates, and spacing inside users' text.
 
-Numbers group thousands with a narrow no-break space (12 345), as the charts do, so a figure reads the same in
-a table and in the chart beside it; « : » takes a no-break space, « ; ? ! % » a narrow one, so that none of
-them is ever left alone at the start of a line.
+Numbers are written by partenariat.commun.nombres, the one formatter of tables, charts and users' key figures
+(12 345 in French, with a narrow no-break space; 12,345 in English); dates in the active language; in French,
+« : » takes a no-break space, « ; ? ! % » a narrow one, so that none of them is ever left alone at the start
+of a line.
 """
 
+import datetime
 import re
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
-from partenariat.commun import dates
+from partenariat.commun import dates, nombres
 from partenariat.commun.templatetags import chiffres
 
 register = template.Library()
@@ -42,9 +47,29 @@ def typo(valeur):
     return mark_safe(espacer(str(escape(valeur))))
 
 
+@register.filter
+def typo_chiffres(valeur):
+    """`typo` for a user's key figures: their quantities grouped as the tables group theirs (« 2 392 jeunes »)."""
+    if valeur is None:
+        return ""
+    return mark_safe(espacer(str(escape(nombres.grouper_nombres(str(valeur))))))
+
+
+@register.filter
+def part(valeur):
+    """A share between 0 and 1 as a whole percentage (0,62 → 62 %), written as `taux` writes rates."""
+    if valeur is None or valeur == "":
+        return TIRET
+    return nombres.pourcentage(valeur * 100)
+
+
 # The one way the product writes numbers and rates, also offered here so report templates load one library.
 register.filter("nombre", chiffres.nombre)
 register.filter("taux", chiffres.taux)
+
+
+# How a long date reads outside French (French has its own rule for the first of the month: dates.date_longue).
+FORMATS_DATE_LONGUE = {"en": "F j, Y"}
 
 
 def date_longue_fr(jour):
@@ -55,5 +80,10 @@ def date_longue_fr(jour):
 
 @register.filter
 def date_longue(jour):
-    """27 juin 2012, 1er janvier 2013."""
-    return date_longue_fr(jour)
+    """27 juin 2012, 1er janvier 2013 in French; June 27, 2012 in English."""
+    langue = (get_language() or "fr").split("-")[0]
+    if langue == "fr" or jour is None or jour == "":
+        return date_longue_fr(jour)
+    if isinstance(jour, datetime.datetime):
+        jour = timezone.localtime(jour).date() if timezone.is_aware(jour) else jour.date()
+    return date_format(jour, FORMATS_DATE_LONGUE.get(langue, "DATE_FORMAT"))

@@ -1,17 +1,20 @@
 """`manage.py rapport`: the same PDF reports as the site, written to a file (for mailings and scheduled runs)."""
 
 import argparse
+import contextlib
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from aires_urbaines.models import AireUrbaine
 from conferences.models import ConferenceTerritoriale
 from partenariat.commun.nombres import nombre
 from partenariat.models import periode_courante
 from partenariat.pilotage.reports import render_aire_pdf, render_conference_pdf, render_national_pdf
+
+LANGUES = ["fr", "en"]
 
 
 def lire_annee(valeur):
@@ -21,10 +24,14 @@ def lire_annee(valeur):
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Écrit un rapport PDF : « rapport aire 002 », « rapport conference 12 » ou « rapport national "
-        "[--annee 2014] », dans le fichier donné par -o (par défaut, le nom proposé par le site)."
-    )
+    @property
+    def help(self):
+        """Translated when shown (argparse needs a real string, not a lazy one)."""
+        return _(
+            "Écrit un rapport PDF : « rapport aire 002 », « rapport conference 12 » ou « rapport national "
+            "[--annee 2014] », dans le fichier donné par -o (par défaut, le nom proposé par le site), en français "
+            "ou en anglais (--langue en)."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument("type", choices=["aire", "conference", "national"], help=_("aire, conference ou national"))
@@ -33,8 +40,20 @@ class Command(BaseCommand):
         )
         parser.add_argument("--annee", type=lire_annee, help=_("rapport national : une année de la période (ex. 2014)"))
         parser.add_argument("-o", "--output", help=_("fichier PDF à écrire"))
+        parser.add_argument(
+            "--langue",
+            choices=LANGUES,
+            default=None,
+            help=_("langue du rapport : fr ou en (par défaut, la langue du site)"),
+        )
 
     def handle(self, *args, **options):
+        """The report in `--langue` (its words, numbers, dates and /Lang), the site's language by default."""
+        langue = options["langue"]
+        with translation.override(langue) if langue else contextlib.nullcontext():
+            self.ecrire_rapport(**options)
+
+    def ecrire_rapport(self, **options):
         type_, identifiant, annee, output = (options[cle] for cle in ("type", "identifiant", "annee", "output"))
         if type_ != "national" and not identifiant:
             if type_ == "aire":
