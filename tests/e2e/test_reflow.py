@@ -8,7 +8,8 @@ from tests.e2e.conftest import se_connecter
 LARGEUR = 320
 
 # Measured in the page: the document's widths, the outermost elements sticking out on the right (those inside a
-# scroll region are contained by it, unless positioned outside it), and the tables that are not in a labelled, focusable scroll region.
+# scroll region are contained by it, unless positioned outside it), and the tables that are not in a labelled,
+# focusable scroll region.
 MESURE = """() => {
   const doc = document.documentElement;
   const largeur = doc.clientWidth;
