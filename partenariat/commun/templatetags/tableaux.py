@@ -28,12 +28,13 @@ def defilement(parser, token):
 
 
 class DefilementNode(template.Node):
-    def __init__(self, contenu, nom):
-        self.contenu = contenu
+    def __init__(self, nodelist, nom):
+        # Named `nodelist` so that `{% block %}`s inside are seen by `{% extends %}` and can be overridden.
+        self.nodelist = nodelist
         self.nom = nom
 
     def render(self, context):
-        contenu = self.contenu.render(context)
+        contenu = self.nodelist.render(context)
         nom = self.nom.resolve(context) if self.nom else None
         if not nom:
             legende = LEGENDE.search(contenu)
