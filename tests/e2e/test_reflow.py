@@ -11,6 +11,7 @@ LARGEUR = 320
 # scroll region are contained by it, unless positioned outside it), and the tables that are not in a labelled,
 # focusable scroll region.
 MESURE = """() => {
+  document.querySelectorAll('details').forEach((details) => { details.open = true; });  // their content too
   const doc = document.documentElement;
   const largeur = doc.clientWidth;
   const deborde = (el) => el.getBoundingClientRect().right > largeur + 0.5;
@@ -24,12 +25,17 @@ MESURE = """() => {
     if (!echappe(el) || echappe(el.parentElement)) continue;
     debordants.push(nom(el) + ' → ' + Math.round(el.getBoundingClientRect().right) + ' px');
   }
+  // Text wider than its box (a long word that does not wrap) moves no element: name the box it leaves.
+  const textes = [...document.body.querySelectorAll('*')].filter((el) => !el.closest('[role="region"]')
+    && getComputedStyle(el).overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0
+    && el.getBoundingClientRect().left + el.scrollWidth > largeur + 0.5);
+  debordants.push(...textes.slice(-3).map((el) => 'texte de ' + nom(el) + ' : ' + el.scrollWidth + ' px'));
   const tables = [...document.querySelectorAll('table')].filter((table) => {
     if (table.closest('.empile')) return false;
     const region = table.closest('[role="region"]');
     return !(region && (region.getAttribute('aria-label') || '').trim() && region.getAttribute('tabindex') === '0');
   }).map((table) => table.caption ? table.caption.textContent.trim() : table.outerHTML.slice(0, 80));
-  return {scrollWidth: doc.scrollWidth, clientWidth: largeur, debordants: debordants.slice(0, 6), tables};
+  return {scrollWidth: doc.scrollWidth, clientWidth: largeur, debordants: debordants.slice(0, 9), tables};
 }"""
 
 
@@ -94,7 +100,7 @@ def pages_connecte():
 
 def fichier_import(objectif):
     """A valid file whose comment is one long unbroken address: the preview must wrap it."""
-    commentaire = "https://www.example.org/" + "programmation-locale-de-l-habitat-" * 4 + "bilan.pdf"
+    commentaire = "https://www.example.org/" + "programmation_locale_de_l_habitat_" * 4 + "bilan.pdf"
     lignes = [
         "Code aire,Dispositif,Année,Date réalisation,Quantité réalisée,Commentaire",
         f"{objectif.aire.code},{objectif.dispositif},{objectif.annee},15/06/{objectif.annee},3,{commentaire}",
@@ -110,6 +116,13 @@ def test_aucune_page_ne_defile_de_cote_a_320_px(donnees_demo, nouvelle_page):
         largeurs[nom or url] = largeur
         if defauts:
             en_defaut[nom or url] = defauts
+
+    # Long unbroken words outside tables (an address in a summary, a code in a title) must wrap, not widen the page.
+    from conferences.models import Observation
+
+    Observation.objects.update(
+        titre="Étude" + "_intercommunale" * 4, resume="Source : https://www.example.org/" + "etude_" * 12 + "2013.pdf"
+    )
 
     anonyme = nouvelle_page(viewport={"width": LARGEUR, "height": 640})
     verifier(anonyme, "/comptes/connexion/")
