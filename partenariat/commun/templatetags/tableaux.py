@@ -1,0 +1,44 @@
+"""Data tables on narrow screens: `{% defilement %}<table>…</table>{% enddefilement %}`.
+
+The table scrolls inside its own box, never the page (WCAG 1.4.10); the box is a region named after the table's
+caption and reachable with the keyboard, so that it can be scrolled without a mouse.
+"""
+
+import html
+import re
+
+from django import template
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+register = template.Library()
+
+LEGENDE = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL | re.IGNORECASE)
+
+
+@register.tag
+def defilement(parser, token):
+    """Optional argument: the region's name when the table has no caption."""
+    morceaux = token.split_contents()
+    nom = parser.compile_filter(morceaux[1]) if len(morceaux) > 1 else None
+    contenu = parser.parse(("enddefilement",))
+    parser.delete_first_token()
+    return DefilementNode(contenu, nom)
+
+
+class DefilementNode(template.Node):
+    def __init__(self, nodelist, nom):
+        # Named `nodelist` so that `{% block %}`s inside are seen by `{% extends %}` and can be overridden.
+        self.nodelist = nodelist
+        self.nom = nom
+
+    def render(self, context):
+        contenu = self.nodelist.render(context)
+        nom = self.nom.resolve(context) if self.nom else None
+        if not nom:
+            legende = LEGENDE.search(contenu)
+            nom = " ".join(html.unescape(strip_tags(legende.group(1))).split()) if legende else gettext("Tableau")
+        return format_html(
+            '<div class="defilement" role="region" aria-label="{}" tabindex="0">{}</div>', nom, mark_safe(contenu)
+        )
