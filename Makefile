@@ -69,8 +69,10 @@ serve: install
 
 ## Translation catalogues: extract the strings (French and English), then compile the committed .mo files.
 messages: install
-	cd $(CURDIR) && SECRET_KEY=messages $(PY) manage.py makemessages -l fr -l en --add-location file \
+	cd $(CURDIR) && SECRET_KEY=messages $(PY) manage.py makemessages -l fr -l en --no-obsolete --add-location file \
 	  --ignore 'node_modules/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore '*/referentiels/*'
+	# French is the source language: its catalogue is the source itself (msgen), for the French plural rule.
+	msgen --force-po -o locale/fr/LC_MESSAGES/django.po locale/fr/LC_MESSAGES/django.po
 	SECRET_KEY=messages $(PY) manage.py compilemessages -l fr -l en --ignore '.venv' --ignore 'node_modules'
 
 ## The English catalogue is complete (0 untranslated, 0 fuzzy) and compiled.
