@@ -34,8 +34,6 @@ COULEUR_AXE = "#6b7280"
 COULEUR_GRILLE = "#d9dce1"
 COULEUR_FOND_JAUGE = "#eceef1"
 
-# Rough average glyph width of DejaVu Sans as a share of the font size, to wrap labels without a font engine.
-LARGEUR_GLYPHE = 0.6
 # Conservative widths (DejaVu Sans digits are 0.64 em, bold ones 0.70 em) and vertical extents of a text line,
 # used to keep labels clear of lines and bars: an estimate wider than the real text only leaves more room.
 LARGEUR_GLYPHE_SURE, LARGEUR_GLYPHE_GRAS = 0.66, 0.74
@@ -287,9 +285,9 @@ def rect_svg(x, y, largeur, hauteur, **autres):
     return f"<rect {attributs(x=float(x), y=float(y), width=float(largeur), height=float(hauteur), **autres)}/>"
 
 
-def couper(contenu, largeur, taille):
-    """Wrap a label on words so it fits `largeur` units at font size `taille`."""
-    max_car = max(8, int(largeur / (taille * LARGEUR_GLYPHE)))
+def couper(contenu, largeur, taille, *, gras=False):
+    """Wrap a label on words (long words cut) so it fits `largeur` units at font size `taille`."""
+    max_car = max(8, int(largeur / (taille * (LARGEUR_GLYPHE_GRAS if gras else LARGEUR_GLYPHE_SURE))))
     return textwrap.wrap(str(contenu), max_car) or [""]
 
 
@@ -339,7 +337,7 @@ def document_svg(
 
 def lignes_titre(titre, largeur, *, taille=18, marge=10):
     """The visible title as wrapped bold labels; returns (labels, height used)."""
-    lignes = couper(titre, largeur - 2 * marge, taille)
+    lignes = couper(titre, largeur - 2 * marge, taille, gras=True)
     interligne = taille * 1.3
     etiquettes = [
         Etiquette(marge, marge + taille + i * interligne, ligne, taille, gras=True) for i, ligne in enumerate(lignes)
@@ -415,7 +413,7 @@ def disposition_barres(lignes, *, titre, largeur=720):
     y = legende_y + 32
 
     for (libelle, _cible, _realise), barres in zip(lignes, barres_par_ligne, strict=True):
-        for ligne in couper(libelle, largeur - 2 * marge, taille_libelle):
+        for ligne in couper(libelle, largeur - 2 * marge, taille_libelle, gras=True):
             disposition.etiquettes.append(Etiquette(x0, y + taille_libelle, ligne, taille_libelle, gras=True))
             y += taille_libelle * 1.3
         y += 6

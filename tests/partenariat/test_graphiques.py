@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import pickle
 import re
 import xml.etree.ElementTree as ET
 
@@ -10,6 +11,7 @@ from django.conf import settings as settings_django
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from partenariat.commun.frise import disposition_frise, frise_deploiement
 from partenariat.commun.graphiques import (
     TAILLE_MINIMUM,
     Boite,
@@ -247,3 +249,39 @@ def test_taille_minimale_et_largeur_minimale_css():
     css = (settings_django.BASE_DIR / "static/css/graphiques.css").read_text()
     largeur_min = int(re.search(r"--graphique-largeur-minimum:\s*(\d+)px", css).group(1))
     assert TAILLE_MINIMUM * largeur_min / 720 >= 12
+
+
+@given(
+    evenements=st.lists(st.tuples(dates, st.text(min_size=1, max_size=50)), min_size=0, max_size=10),
+    au=dates,
+)
+@settings(max_examples=150, deadline=None)
+def test_frise_aucune_etiquette_coupee(evenements, au):
+    disposition = disposition_frise(evenements, au)
+    assert conflits(disposition) == []
+    dessines = [etiquette.texte for etiquette in disposition.etiquettes]
+    assert all(any(libelle in texte for texte in dessines) for _date, libelle in evenements)
+
+
+def test_frise_du_deploiement():
+    evenements = [
+        (datetime.date(2012, 1, 12), "Signature du protocole"),
+        (datetime.date(2012, 12, 31), "Date limite des conférences"),
+        (datetime.date(2013, 1, 1), "2013 – aires métropolitaines en tension"),
+        (datetime.date(2014, 1, 1), "2014–2015 – extension aux grandes aires urbaines"),
+        (datetime.date(2016, 12, 31), "Fin de la période"),
+    ]
+    svg = frise_deploiement(evenements, datetime.date(2013, 6, 30))
+    racine = accessible(svg)
+    assert svg.titre == "Frise du déploiement, 2012 à 2016"
+    assert "Date affichée : 30/06/2013" in textes(racine)
+    assert min(float(t.get("font-size")) for t in racine.iter(f"{SVG}text")) >= TAILLE_MINIMUM
+    assert racine.get("viewBox").split()[2] == "720"
+    assert conflits(disposition_frise(evenements, datetime.date(2013, 6, 30))) == []
+
+
+def test_graphique_garde_son_titre_apres_pickle():
+    """Pages may be cached: the chart keeps the title that names its scroll region."""
+    graphique = courbe_avancement(POINTS, cible=5000, titre="Cumul")
+    copie = pickle.loads(pickle.dumps(graphique))
+    assert copie == graphique and copie.titre == "Cumul"
