@@ -133,7 +133,7 @@ def disposition_frise(evenements, au):
         texte = f"{date_courte(date)} · {libelle}"
         disposition.cercle(x, y_axe, 6, fill=couleur, infobulle=f"{date_courte(date)} — {libelle}")
         if rang is None:
-            sans_place.append(texte)
+            sans_place.append((texte, couleur))
             continue
         (x1, y1), (x2, y2) = fil
         disposition.ligne((x1, y_axe + y1), (x2, y_axe + y2), stroke=couleur, stroke_width=1)
@@ -153,8 +153,10 @@ def disposition_frise(evenements, au):
         Etiquette(centre, bas + 16, texte, TAILLE, ancre="middle", gras=True, couleur=COULEUR_DATE)
     )
     # Events too crowded for a leader line: listed under the chart, each with its date.
-    for i, texte in enumerate(sans_place):
-        disposition.etiquettes.append(Etiquette(4, bas + 16 + (i + 1) * INTERLIGNE, texte, TAILLE))
+    for i, (texte, couleur) in enumerate(sans_place):
+        y = bas + 16 + (i + 1) * INTERLIGNE
+        disposition.cercle(10, y - 5, 5, fill=couleur)
+        disposition.etiquettes.append(Etiquette(20, y, texte, TAILLE))
     disposition.hauteur += len(sans_place) * INTERLIGNE
     return disposition
 

@@ -28,6 +28,55 @@ DEBORDEMENTS = """() => {
 }"""
 
 
+# With the browser's real font metrics: every chart text's box against every line, path step and bar of its chart.
+CROISEMENTS = """() => {
+  const croisements = [];
+  const coupe = (b, x1, y1, x2, y2) => {
+    let t0 = 0, t1 = 1;
+    const dx = x2 - x1, dy = y2 - y1;
+    for (const [p, q] of [[-dx, x1 - b.x], [dx, b.x + b.width - x1], [-dy, y1 - b.y], [dy, b.y + b.height - y1]]) {
+      if (p === 0) { if (q < 0) return false; continue; }
+      const t = q / p;
+      if (p < 0) t0 = Math.max(t0, t); else t1 = Math.min(t1, t);
+      if (t0 > t1) return false;
+    }
+    return true;
+  };
+  for (const svg of document.querySelectorAll('svg.graphique-svg, svg.frise')) {
+    const segments = [], boites = [];
+    for (const l of svg.querySelectorAll('line')) {
+      segments.push([l.x1.baseVal.value, l.y1.baseVal.value, l.x2.baseVal.value, l.y2.baseVal.value]);
+    }
+    for (const chemin of svg.querySelectorAll('path')) {
+      let x = 0, y = 0;
+      for (const [, c, v] of chemin.getAttribute('d').matchAll(/([MHVL])([^MHVL]*)/g)) {
+        const n = v.trim().split(/[ ,]+/).map(Number);
+        const [ax, ay] = [x, y];
+        if (c === 'M') { [x, y] = n; continue; }
+        if (c === 'H') x = n[0]; else if (c === 'V') y = n[0]; else [x, y] = n;
+        segments.push([ax, ay, x, y]);
+      }
+    }
+    for (const forme of svg.querySelectorAll('rect, circle')) boites.push(forme.getBBox());
+    const textes = [...svg.querySelectorAll('text')];
+    textes.forEach((texte, i) => {
+      const b = texte.getBBox();
+      for (const s of segments) if (coupe(b, ...s)) croisements.push([texte.textContent, 'ligne', s.map(Math.round)]);
+      for (const r of boites) {
+        if (b.x < r.x + r.width && r.x < b.x + b.width && b.y < r.y + r.height && r.y < b.y + b.height)
+          croisements.push([texte.textContent, 'forme']);
+      }
+      for (const autre of textes.slice(i + 1)) {
+        const a = autre.getBBox();
+        if (b.x < a.x + a.width && a.x < b.x + b.width && b.y < a.y + a.height && a.y < b.y + b.height)
+          croisements.push([texte.textContent, autre.textContent]);
+      }
+    });
+  }
+  return croisements;
+}"""
+
+
 @pytest.fixture
 def pages(donnees_demo):
     from conferences.models import ConferenceTerritoriale
@@ -46,6 +95,7 @@ def test_texte_des_graphiques_d_au_moins_12_px_a_375(nouvelle_page, pages):
         tailles = page.evaluate(MESURE)
         petites = [(round(taille, 1), texte) for taille, texte in tailles if taille < 12]
         assert petites == [], url
+        assert page.evaluate(CROISEMENTS) == [], url
         mesurees += len(tailles)
     assert mesurees > 40  # the area page, the timeline, the map and the conference page all drew text
 
