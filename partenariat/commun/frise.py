@@ -10,8 +10,9 @@ from .graphiques import TAILLE_MINIMUM, Boite, Disposition, Etiquette, boite_tex
 
 DEBUT = datetime.date(2012, 1, 1)
 FIN = datetime.date(2016, 12, 31)
-# The same width as the other charts, so graphiques.css gives it the same minimum width (text ≥ 12 px).
-LARGEUR, MARGE = 720, 30
+# Wider than the other charts so long event labels find a row; graphiques.css keeps it at least
+# LARGEUR × 12 / TAILLE CSS px wide (text ≥ 12 px), scrolling in its region on narrow screens.
+LARGEUR, MARGE = 960, 30
 TAILLE = TAILLE_MINIMUM
 INTERLIGNE = 22
 HAUT = 12

@@ -265,19 +265,25 @@ def test_frise_aucune_etiquette_coupee(evenements, au):
 
 def test_frise_du_deploiement():
     evenements = [
-        (datetime.date(2012, 1, 12), "Signature du protocole"),
-        (datetime.date(2012, 12, 31), "Date limite des conférences"),
+        (datetime.date(2012, 6, 27), "Signature du protocole"),
+        (datetime.date(2012, 12, 27), "Date limite des conférences"),
         (datetime.date(2013, 1, 1), "2013 – aires métropolitaines en tension"),
         (datetime.date(2014, 1, 1), "2014–2015 – extension aux grandes aires urbaines"),
-        (datetime.date(2016, 12, 31), "Fin de la période"),
+        (datetime.date(2015, 12, 31), "Fin de la période"),
     ]
     svg = frise_deploiement(evenements, datetime.date(2013, 6, 30))
     racine = accessible(svg)
     assert svg.titre == "Frise du déploiement, 2012 à 2016"
     assert "Date affichée : 30/06/2013" in textes(racine)
     assert min(float(t.get("font-size")) for t in racine.iter(f"{SVG}text")) >= TAILLE_MINIMUM
-    assert racine.get("viewBox").split()[2] == "720"
-    assert conflits(disposition_frise(evenements, datetime.date(2013, 6, 30))) == []
+    css = (settings_django.BASE_DIR / "static/css/graphiques.css").read_text()
+    largeur_min = int(re.search(r"--frise-largeur-minimum:\s*(\d+)px", css).group(1))
+    assert TAILLE_MINIMUM * largeur_min / float(racine.get("viewBox").split()[2]) >= 12
+    disposition = disposition_frise(evenements, datetime.date(2013, 6, 30))
+    assert conflits(disposition) == []
+    # Each event's label is tied to its point by a leader line, none left to the list under the chart.
+    fils = [forme for forme in disposition.formes if forme[0] == "ligne" and forme[2].get("stroke_width") == 1]
+    assert len(fils) == len(evenements)
 
 
 def test_graphique_garde_son_titre_apres_pickle():
