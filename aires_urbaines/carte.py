@@ -308,6 +308,9 @@ RAYON_MINIMUM = 5.0
 # Paris (12.2 million inhabitants) gets a radius of about 42 units; circle areas are proportional to population.
 POPULATION_REFERENCE, RAYON_REFERENCE = 12_000_000, 42.0
 TAILLE_LEGENDE = 22
+# In pages the map fills its column (351 CSS px on a 375 px phone, 1000 units wide): 36 units render at 12.6 px.
+# The PDF's A4 column is about twice as wide, so it keeps smaller text.
+TAILLE_TEXTE_PAGE = 36
 
 
 class CarteAires(SafeString):
@@ -479,7 +482,8 @@ def render_carte_aires(
     for aire, _position in placees:
         comptes[style(aire)[1]] += 1
 
-    tete, hauteur_en_tete = en_tete(titre, COTE, taille=26, marge=20)
+    taille_titre, taille_legende, taille_note = (TAILLE_TEXTE_PAGE,) * 3 if liens else (26, TAILLE_LEGENDE, 18)
+    tete, hauteur_en_tete = en_tete(titre, COTE, taille=taille_titre, marge=20)
     morceaux = [tete]
     fond = attributs(
         fill=FOND_DEPARTEMENT, stroke=TRAIT_DEPARTEMENT, stroke_width=0.8, stroke_linejoin="round", class_="carte-fond"
@@ -504,18 +508,29 @@ def render_carte_aires(
             morceaux.append(f"<circle {cercle}><title>{escape(infobulle)}</title></circle>")
     morceaux.append("</g></g>")
 
-    y = hauteur_en_tete + COTE + 10
-    interligne = TAILLE_LEGENDE * 1.5
+    y = hauteur_en_tete + COTE + 10 + taille_legende / 2
+    interligne = taille_legende * 1.4
+    rayon_legende = taille_legende * 0.45
     for couleur, libelle in entrees:
-        rond = attributs(cx=32.0, cy=float(y - 7), r=10, fill=couleur, stroke=TRAIT_CERCLE, stroke_width=1)
+        rond = attributs(
+            cx=20 + rayon_legende,
+            cy=float(y - taille_legende * 0.32),
+            r=rayon_legende,
+            fill=couleur,
+            stroke=TRAIT_CERCLE,
+            stroke_width=1,
+        )
         morceaux.append(f"<circle {rond}/>")
-        lignes = couper(f"{libelle} ({comptes.get(libelle, 0)})", COTE - 80, TAILLE_LEGENDE)
-        for ligne in lignes:
-            morceaux.append(texte_svg(52, y, ligne, taille=TAILLE_LEGENDE, couleur=COULEUR_TEXTE))
+        x_texte = 20 + 2 * rayon_legende + 12
+        for ligne in couper(f"{libelle} ({comptes.get(libelle, 0)})", COTE - x_texte - 20, taille_legende):
+            morceaux.append(texte_svg(x_texte, y, ligne, taille=taille_legende, couleur=COULEUR_TEXTE))
             y += interligne
     note = _("Surface des cercles proportionnelle à la population (2010).")
-    morceaux.append(texte_svg(20, y + 4, note, taille=18, couleur=COULEUR_TEXTE_SECONDAIRE))
-    hauteur = y + 24
+    y += taille_note * 0.2
+    for ligne in couper(note, COTE - 40, taille_note):
+        morceaux.append(texte_svg(20, y, ligne, taille=taille_note, couleur=COULEUR_TEXTE_SECONDAIRE))
+        y += taille_note * 1.3
+    hauteur = y
 
     phrases = [
         ngettext(

@@ -48,6 +48,11 @@ def aire(code, nom, population=100_000, **autres):
     return {"code": code, "nom": nom, "population": population, "phase": None, "taux": None, **autres}
 
 
+def texte_visible(racine):
+    """The drawn text, wrapped lines joined back with spaces."""
+    return " ".join(element.text or "" for element in racine.iter(f"{SVG}text"))
+
+
 def cercles_lies(svg):
     """(href, circle) of every linked circle, read from the parsed SVG: proves the markup is well-formed XML."""
     racine = ET.fromstring(str(svg))
@@ -202,8 +207,9 @@ def test_carte_deux_aires_liens_et_accessibilite(departements):
     assert all(cercle is not None for _href, cercle in liens)
     rayon_paris, rayon_lyon = (float(cercle.get("r")) for _href, cercle in liens)
     assert rayon_paris > rayon_lyon
-    assert "2013 – aires métropolitaines en tension (1)" in svg
-    assert "Hors dispositif (1)" in svg
+    legende = texte_visible(racine)
+    assert "2013 – aires métropolitaines en tension (1)" in legende
+    assert "Hors dispositif (1)" in legende
     assert "style=" not in svg and "<style" not in svg
     assert "<script" not in svg
 
@@ -307,3 +313,22 @@ def test_carte_et_graphique_dans_un_pdf(departements):
     assert "Carte des aires" in texte
     assert "Objectifs par dispositif" in texte
     assert "Location-accession" in texte
+
+
+@pytest.mark.parametrize(("liens", "minimum"), [(True, 36), (False, 18)])
+def test_texte_de_la_carte_lisible(departements, liens, minimum):
+    """In pages the map fills a 351 px column on a 375 px phone: 36 of its 1000 units give 12.6 CSS px.
+    The PDF's column is twice as wide, so its text may be smaller. Every line stays inside the drawing."""
+    nom = "Aire urbaine au nom particulièrement long pour éprouver le retour à la ligne de la légende"
+    carte = render_carte_aires([aire("002", "Lyon", departement="69", phase=nom)], liens=liens)
+    racine = ET.fromstring(str(carte))
+    textes = list(racine.iter(f"{SVG}text"))
+    assert min(float(texte.get("font-size")) for texte in textes) >= minimum
+    if liens:
+        assert 36 * 351 / 1000 >= 12
+    largeur, hauteur = (float(v) for v in racine.get("viewBox").split()[2:])
+    for texte in textes:
+        taille = float(texte.get("font-size"))
+        assert float(texte.get("x")) + len(texte.text) * taille * 0.66 <= largeur
+        assert float(texte.get("y")) + taille * 0.25 <= hauteur
+    assert nom in texte_visible(racine)
