@@ -301,6 +301,7 @@ TRANCHES_AVANCEMENT = (
     (None, "#ffffff", gettext_lazy("Aucun objectif")),
     (50.0, "#c6dbef", gettext_lazy("Moins de 50 %")),
     (100.0, "#6baed6", gettext_lazy("De 50 à 100 %")),
+    # xgettext:no-python-format
     (math.inf, "#08519c", gettext_lazy("100 % et plus")),
 )
 
