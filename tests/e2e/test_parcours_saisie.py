@@ -114,7 +114,7 @@ def test_le_secretariat_de_lyon_saisit_reunion_objectif_et_realisation(donnees_d
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_url(re.compile(r".*/objectifs/\d+/$"))
     fiche = page.locator(".fiche").inner_text()
-    assert "80,0 %" in fiche
+    assert "80,0\u202f%" in fiche
     assert "secretariat-lyon" in page.locator("section[aria-labelledby='titre-realisations']").inner_text()
 
     taux_apres = taux_de_lyon(page)
