@@ -23,6 +23,17 @@ def cache_vide():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def langue_par_defaut():
+    """Each test starts in French, the default: a request in English leaves its language active in the thread
+    (LocaleMiddleware activates a language per request and a server resets it with the next one; a test does not)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def monde(db):
     """Lyon's and Marseille's conferences with one record of every kind, and one user per role (acteurs.ROLES)."""

@@ -261,7 +261,7 @@ def test_rapport_en_anglais_langue_nombres_et_dates(demo):
     texte = "\n".join(page.extract_text() for page in lecteur.pages)
     assert f"{aire.population:,}" in texte  # 2,165,785
     assert not re.search(r"\d\u202f\d{3}", texte)
-    assert "June 27, 2012" in texte and "27 juin 2012" not in texte
+    assert "27 June 2012" in texte and "27 juin 2012" not in texte
     # Headings come from the catalogue: English once the English catalogue holds them.
     assert all(titre in texte for titre in titres_attendus)
     # Its header cells carry their scope as in French.

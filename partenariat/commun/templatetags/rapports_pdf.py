@@ -6,15 +6,11 @@ Numbers are written by partenariat.commun.nombres, the one formatter of tables, 
 of a line.
 """
 
-import datetime
 import re
 
 from django import template
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from partenariat.commun import dates, nombres
 from partenariat.commun.templatetags import chiffres
@@ -68,10 +64,6 @@ register.filter("nombre", chiffres.nombre)
 register.filter("taux", chiffres.taux)
 
 
-# How a long date reads outside French (French has its own rule for the first of the month: dates.date_longue).
-FORMATS_DATE_LONGUE = {"en": "F j, Y"}
-
-
 def date_longue_fr(jour):
     if jour is None or jour == "":
         return TIRET
@@ -80,10 +72,5 @@ def date_longue_fr(jour):
 
 @register.filter
 def date_longue(jour):
-    """27 juin 2012, 1er janvier 2013 in French; June 27, 2012 in English."""
-    langue = (get_language() or "fr").split("-")[0]
-    if langue == "fr" or jour is None or jour == "":
-        return date_longue_fr(jour)
-    if isinstance(jour, datetime.datetime):
-        jour = timezone.localtime(jour).date() if timezone.is_aware(jour) else jour.date()
-    return date_format(jour, FORMATS_DATE_LONGUE.get(langue, "DATE_FORMAT"))
+    """27 juin 2012, 1er janvier 2013; 27 June 2012 in English (partenariat.commun.dates, the one rule)."""
+    return date_longue_fr(jour)
