@@ -69,3 +69,50 @@ def se_connecter(page, identifiant, mot_de_passe="demo-partenariat"):
     page.get_by_label("Mot de passe").fill(mot_de_passe)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/")
+
+
+def types_de_pages():
+    """One page of every type a signed-in person reaches (lists, details, forms), on the demo data; and an objective."""
+    from conferences.models import AssociationProgrammation, ConferenceTerritoriale, Observation, Reunion
+    from engagements.models import Objectif, Realisation
+
+    conference = ConferenceTerritoriale.objects.get(nom__contains="Lyon")
+    objectif = Objectif.objects.filter(aire__code="002").order_by("pk").first()
+    realisation = Realisation.objects.filter(objectif__aire__code="002").order_by("pk").first()
+    reunion = Reunion.objects.filter(conference=conference).order_by("pk").first()
+    association = AssociationProgrammation.objects.order_by("pk").first()
+    observation = Observation.objects.order_by("pk").first()
+    c = conference.pk
+    urls = [
+        "/",
+        "/deploiement/?date=2013-06-30",
+        "/aires/",
+        "/aires/?phase=prioritaire-2013&sort=-taux",
+        "/aires/002/",
+        "/aires/carte/",
+        "/objectifs/",
+        f"/objectifs/{objectif.pk}/",
+        f"/objectifs/realisations/{realisation.pk}/",
+        "/conferences/",
+        f"/conferences/{c}/",
+        f"/conferences/reunions/{reunion.pk}/",
+        "/rapports/",
+        "/conferences/ajouter/",
+        f"/conferences/{c}/modifier/",
+        f"/conferences/{c}/membres/modifier/",
+        f"/conferences/{c}/reunions/ajouter/",
+        f"/conferences/reunions/{reunion.pk}/modifier/",
+        f"/conferences/{c}/associations/ajouter/",
+        f"/conferences/{c}/observations/ajouter/",
+        "/objectifs/ajouter/",
+        f"/objectifs/{objectif.pk}/modifier/",
+        f"/objectifs/{objectif.pk}/realisations/ajouter/",
+        f"/objectifs/realisations/{realisation.pk}/modifier/",
+        "/objectifs/importer/",
+        "/comptes/mot-de-passe/",
+    ]
+    if association:
+        urls.append(f"/conferences/associations/{association.pk}/modifier/")
+    if observation:
+        urls.append(f"/conferences/observations/{observation.pk}/modifier/")
+    return urls, objectif

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import se_connecter
+from tests.e2e.conftest import se_connecter, types_de_pages
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 REGLES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -34,24 +34,8 @@ def violations(page, source_axe):
 
 
 def pages_a_verifier():
-    from conferences.models import ConferenceTerritoriale
-    from engagements.models import Objectif
-
-    conference = ConferenceTerritoriale.objects.get(nom__contains="Lyon")
-    objectif = Objectif.objects.filter(aire__code="002").order_by("pk").first()
-    return [
-        "/",
-        "/deploiement/?date=2013-06-30",
-        "/aires/",
-        "/aires/?phase=prioritaire-2013&sort=-taux",
-        "/aires/002/",
-        "/aires/carte/",
-        "/objectifs/",
-        f"/objectifs/{objectif.pk}/",
-        "/conferences/",
-        f"/conferences/{conference.pk}/",
-        "/rapports/",
-    ]
+    urls, _objectif = types_de_pages()
+    return [*urls, "/accessibilite/"]
 
 
 # Each language as a browser asks for it (Accept-Language); English is then chosen with the header switch.

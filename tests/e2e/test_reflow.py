@@ -3,7 +3,7 @@ every data table sits in a labelled scroll region one can reach with the keyboar
 
 import json
 
-from tests.e2e.conftest import se_connecter
+from tests.e2e.conftest import se_connecter, types_de_pages
 
 LARGEUR = 320
 
@@ -52,52 +52,6 @@ def mesurer(page, url, statut=200):
     return mesure["scrollWidth"], defauts
 
 
-def pages_connecte():
-    from conferences.models import AssociationProgrammation, ConferenceTerritoriale, Observation, Reunion
-    from engagements.models import Objectif, Realisation
-
-    conference = ConferenceTerritoriale.objects.get(nom__contains="Lyon")
-    objectif = Objectif.objects.filter(aire__code="002").order_by("pk").first()
-    realisation = Realisation.objects.filter(objectif__aire__code="002").order_by("pk").first()
-    reunion = Reunion.objects.filter(conference=conference).order_by("pk").first()
-    association = AssociationProgrammation.objects.order_by("pk").first()
-    observation = Observation.objects.order_by("pk").first()
-    c = conference.pk
-    urls = [
-        "/",
-        "/deploiement/?date=2013-06-30",
-        "/aires/",
-        "/aires/?phase=prioritaire-2013&sort=-taux",
-        "/aires/002/",
-        "/aires/carte/",
-        "/objectifs/",
-        f"/objectifs/{objectif.pk}/",
-        f"/objectifs/realisations/{realisation.pk}/",
-        "/conferences/",
-        f"/conferences/{c}/",
-        f"/conferences/reunions/{reunion.pk}/",
-        "/rapports/",
-        "/conferences/ajouter/",
-        f"/conferences/{c}/modifier/",
-        f"/conferences/{c}/membres/modifier/",
-        f"/conferences/{c}/reunions/ajouter/",
-        f"/conferences/reunions/{reunion.pk}/modifier/",
-        f"/conferences/{c}/associations/ajouter/",
-        f"/conferences/{c}/observations/ajouter/",
-        "/objectifs/ajouter/",
-        f"/objectifs/{objectif.pk}/modifier/",
-        f"/objectifs/{objectif.pk}/realisations/ajouter/",
-        f"/objectifs/realisations/{realisation.pk}/modifier/",
-        "/objectifs/importer/",
-        "/comptes/mot-de-passe/",
-    ]
-    if association:
-        urls.append(f"/conferences/associations/{association.pk}/modifier/")
-    if observation:
-        urls.append(f"/conferences/observations/{observation.pk}/modifier/")
-    return urls, objectif
-
-
 def fichier_import(objectif):
     """A valid file whose comment is one long unbroken address: the preview must wrap it."""
     commentaire = "https://www.example.org/" + "programmation_locale_de_l_habitat_" * 4 + "bilan.pdf"
@@ -130,7 +84,7 @@ def test_aucune_page_ne_defile_de_cote_a_320_px(donnees_demo, nouvelle_page):
 
     page = nouvelle_page(viewport={"width": LARGEUR, "height": 640})
     se_connecter(page, "uesl")
-    urls, objectif = pages_connecte()
+    urls, objectif = types_de_pages()
     for url in urls:
         verifier(page, url)
     verifier(page, "/page-qui-n-existe-pas/", statut=404)

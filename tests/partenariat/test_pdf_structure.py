@@ -273,7 +273,7 @@ def test_date_longue_dans_la_langue_active():
     jour = datetime.date(2013, 1, 1)
     assert date_longue(jour) == "1er janvier 2013"
     with translation.override("en"):
-        assert date_longue(jour) == "January 1, 2013"
+        assert date_longue(jour) == "1 January 2013"
         assert date_longue(None) == "—"
 
 
