@@ -52,6 +52,7 @@ def test_connexion_sans_violation(source_axe, donnees_demo, nouvelle_page, langu
     page.locator("#id_username").fill("elu")
     page.locator("#id_password").fill("mauvais mot de passe")
     page.locator("main button[type=submit]").click()
+    page.get_by_role("alert").wait_for()  # the answer page, not the form still on screen
     assert page.get_by_role("alert").count() == 1
     assert violations(page, source_axe) == []
 
