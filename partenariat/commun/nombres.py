@@ -24,6 +24,8 @@ def nombre(valeur, decimales=0):
     """
     if decimales is None:
         return number_format(Decimal(str(valeur)).normalize(), force_grouping=True)
+    if decimales == 0 and type(valeur) is int:
+        return number_format(valeur, force_grouping=True)  # nothing to round: the lists' counts, by the thousand
     arrondi = arrondir(valeur, decimales)
     if arrondi == 0:
         arrondi = abs(arrondi)  # never "-0"
