@@ -6,6 +6,7 @@ import html
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import localize
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django_tables2.rows import BoundRow
 from django_tables2.utils import signature
@@ -61,9 +62,9 @@ class Ligne(BoundRow):
         contenu = bound_column.render(**(arguments if tous else arguments_voulus))
         return bound_column.link(contenu, **arguments) if bound_column.link else contenu
 
-    def cellule(self, bound_column):
-        """`get_cell()` given the column itself: finding a column by name walks all the columns."""
-        return self._get_and_render_with(bound_column, render_func=self._call_render, default=bound_column.default)
+    def cellule(self, bound_column, default):
+        """`get_cell()` given the column itself (finding a column by name walks all the columns) and its default."""
+        return self._get_and_render_with(bound_column, render_func=self._call_render, default=default)
 
 
 class Tableau(tables.Table):
@@ -92,10 +93,20 @@ class Tableau(tables.Table):
 
     def lignes(self):
         """The cells of each row of the page as HTML, `{{ value }}` as a template would show it (localised, escaped)."""
-        colonnes = [(colonne, colonne.attrs["td"].as_html()) for colonne in self.columns]
+        # A translated default (« Hors dispositif ») is translated once per table, not once per empty cell.
+        colonnes = [
+            (
+                colonne,
+                colonne.attrs["td"].as_html(),
+                str(colonne.default) if isinstance(colonne.default, Promise) else colonne.default,
+            )
+            for colonne in self.columns
+        ]
         for enregistrement in self.paginated_rows.data:
             ligne = Ligne(enregistrement, table=self)
-            cellules = (f"<td {attrs}>{en_html(ligne.cellule(colonne))}</td>" for colonne, attrs in colonnes)
+            cellules = (
+                f"<td {attrs}>{en_html(ligne.cellule(colonne, defaut))}</td>" for colonne, attrs, defaut in colonnes
+            )
             yield mark_safe("".join(cellules))
 
 
