@@ -208,6 +208,11 @@ def test_chaque_type_de_page_est_du_html_valide(commande_vnu, demo, tmp_path):
     client = connecte_compte(Client(), "uesl")
     pages.update({f"uesl : {url}": html for url, html in pages_lecture(client).items()})
     pages.update({f"uesl : {url}": html for url, html in pages_saisie(client).items()})
+    # The same pages in English: the language switch, translated texts and French passages marked lang="fr".
+    anglais = connecte_compte(Client(headers={"Accept-Language": "en"}), "uesl")
+    pages_anglaises = pages_lecture(anglais)
+    assert all('<html lang="en">' in html for html in pages_anglaises.values())
+    pages.update({f"uesl, en anglais : {url}": html for url, html in pages_anglaises.items()})
     pages.update({f"elu : {nom}": html for nom, html in pages_d_erreur(connecte_compte(Client(), "elu")).items()})
     erreurs = erreurs_vnu(commande_vnu, pages, tmp_path)
     assert not erreurs, f"{len(erreurs)} erreurs du Nu HTML Checker sur {len(pages)} pages :\n" + "\n".join(erreurs)
