@@ -56,7 +56,7 @@ class LangueUtilisateurMiddleware:
             translation.activate(langue)
             request.LANGUAGE_CODE = langue
         response = self.get_response(request)
-        langue = request.session.get(CLE_SESSION) if hasattr(request, "session") else None
+        langue = request.session.get(CLE_SESSION)  # again: the view may have signed the person in or out
         if langue and est_proposee(langue) and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != langue:
             # After signing out (the session is emptied), the same browser keeps the person's language.
             poser_cookie_langue(response, langue)

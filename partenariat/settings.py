@@ -76,9 +76,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # --- Interface language: a signed-in person's own choice wins over the cookie and Accept-Language.
+    # Interface language: a signed-in person's own choice wins over the cookie and Accept-Language.
     "partenariat.langues.LangueUtilisateurMiddleware",
-    # ---
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -81,6 +81,7 @@ def test_aucune_page_ne_defile_de_cote_a_320_px(donnees_demo, nouvelle_page):
     anonyme = nouvelle_page(viewport={"width": LARGEUR, "height": 640})
     verifier(anonyme, "/comptes/connexion/")
     verifier(anonyme, "/comptes/mot-de-passe/oublie/")
+    verifier(anonyme, "/accessibilite/")
 
     page = nouvelle_page(viewport={"width": LARGEUR, "height": 640})
     se_connecter(page, "uesl")

@@ -14,12 +14,12 @@ from django.utils.safestring import mark_safe
 
 from partenariat.commun import dates, nombres
 from partenariat.commun.templatetags import chiffres
+from partenariat.commun.templatetags.chiffres import TIRET
 
 register = template.Library()
 
 ESPACE_INSECABLE = "\u00a0"
 ESPACE_FINE = "\u202f"
-TIRET = "—"
 
 _AVANT_DEUX_POINTS = re.compile(r"[ \u00a0\u202f]+:(?=\s|$)")
 _AVANT_PONCTUATION = re.compile(r"[ \u00a0\u202f]+([;?!%])")
