@@ -5,14 +5,18 @@ and in SQL (`expression_statut_calcule`, `expressions_avancement`) so that lists
 tests of `tests/engagements/test_cumuls.py` prove the two forms equal.
 
 Each objective keeps running totals of its achievements (`CHAMPS_CUMULES`): today's figures read them instead of
-the 500,000 achievements. They are kept by one function, `tenir_cumuls`, which the models' own write methods call
-(`Objectif` and `Realisation` save and delete, their QuerySets' delete, update and bulk_create): services, imports,
-the admin and the shell all write through those. Only raw SQL escapes them, and must call `tenir_cumuls` itself.
+the 500,000 achievements. Two sets of totals: the validated achievements (what every figure counts by default)
+and the provisional ones (validated plus submitted, shown by the "include pending achievements" switch); a
+`Comptage` names which set a figure reads. They are kept by one function, `tenir_cumuls`, which the models' own
+write methods call (`Objectif` and `Realisation` save and delete, their QuerySets' delete, update and
+bulk_create): services, imports, the admin and the shell all write through those. Only raw SQL escapes them,
+and must call `tenir_cumuls` itself.
 
 `engagements.models` imports this module for its QuerySets, so the models are imported inside the functions here.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import models, transaction
@@ -50,8 +54,55 @@ class Statut(models.TextChoices):
     SANS_REALISATION = "sans_realisation", _("Sans réalisation")
 
 
+class EtatRealisation(models.TextChoices):
+    """An achievement counts once someone other than its author has validated it."""
+
+    SOUMISE = "soumise", _("Soumise")
+    VALIDEE = "validee", _("Validée")
+    RENVOYEE = "renvoyee", _("Renvoyée")
+
+
 TOLERANCE_STATUT = 10.0
-CHAMPS_CUMULES = ("realise_cumule", "nb_realisations", "premiere_realisation", "derniere_realisation", "statut_final")
+
+
+@dataclass(frozen=True)
+class Comptage:
+    """Which achievements a figure counts (their states), and the objective's running totals of those."""
+
+    etats: tuple
+    realise: str
+    nb: str
+    premiere: str
+    derniere: str
+    statut_final: str
+
+    @property
+    def champs(self):
+        return (self.realise, self.nb, self.premiere, self.derniere, self.statut_final)
+
+
+VALIDEES = Comptage(
+    (EtatRealisation.VALIDEE,),
+    "realise_cumule",
+    "nb_realisations",
+    "premiere_realisation",
+    "derniere_realisation",
+    "statut_final",
+)
+PROVISOIRES = Comptage(
+    (EtatRealisation.VALIDEE, EtatRealisation.SOUMISE),
+    "realise_provisoire",
+    "nb_provisoires",
+    "premiere_provisoire",
+    "derniere_provisoire",
+    "statut_final_provisoire",
+)
+CHAMPS_CUMULES = (*VALIDEES.champs, *PROVISOIRES.champs, "nb_en_attente")
+
+
+def comptage(provisoire=False):
+    """The validated figures, or with `provisoire` the provisional ones (pending achievements included)."""
+    return PROVISOIRES if provisoire else VALIDEES
 
 
 # --- The rule in Python ---------------------------------------------------------------------------------------------
@@ -118,11 +169,18 @@ def chiffres_au(au, annee, cible, cumul, nb, premiere, derniere, statut_final, s
 # --- The rule in SQL ------------------------------------------------------------------------------------------------
 
 
-def sous_requete_realisations(au, agregat):
-    """`agregat` of an objective's achievements dated by `au`, as a subquery (no join, so no duplicated rows)."""
+def realisations_comptees(provisoire=False):
+    """The achievements the figures count: validated ones, or with `provisoire` the submitted ones too."""
     from .models import Realisation
 
-    realisations = Realisation.objects.filter(objectif=OuterRef("pk"), date__lte=au).order_by().values("objectif")
+    return Realisation.objects.filter(etat__in=comptage(provisoire).etats)
+
+
+def sous_requete_realisations(au, agregat, provisoire=False):
+    """`agregat` of an objective's counted achievements dated by `au`, as a subquery (no join, no duplicates)."""
+    realisations = (
+        realisations_comptees(provisoire).filter(objectif=OuterRef("pk"), date__lte=au).order_by().values("objectif")
+    )
     return Coalesce(Subquery(realisations.annotate(v=agregat).values("v")[:1]), Value(0), output_field=IntegerField())
 
 
@@ -135,35 +193,36 @@ def expression_taux(realise, cible):
     )
 
 
-def _sans_realisation(au):
-    return Q(premiere_realisation__isnull=True) | Q(premiere_realisation__gt=au)
+def _sans_realisation(au, c=VALIDEES):
+    return Q(**{f"{c.premiere}__isnull": True}) | Q(**{f"{c.premiere}__gt": au})
 
 
-def _a_terme(au):
+def _a_terme(au, c=VALIDEES):
     """Objectives whose status on `au` is their stored final status: year over, no achievement after `au`."""
     return Q(annee__lte=derniere_annee_close(au)) & (
-        Q(premiere_realisation__isnull=True) | Q(derniere_realisation__lte=au)
+        Q(**{f"{c.premiere}__isnull": True}) | Q(**{f"{c.derniere}__lte": au})
     )
 
 
-def expression_realise(au, cumul="realise_cumule", agregat=None):
+def expression_realise(au, provisoire=False, cumul=None, agregat=None):
     """Achieved quantity as of `au`, read from the objective's running totals whenever they answer.
 
     An objective whose last achievement is dated by `au` has achieved its running total, one without any
     achievement by `au` nothing; only objectives with achievements on both sides of `au` (a past reference date)
     sum their achievements, so today's figures never read the 500,000 achievements.
     """
+    c = comptage(provisoire)
     return Case(
-        When(derniere_realisation__lte=au, then=F(cumul)),
-        When(_sans_realisation(au), then=Value(0)),
-        default=sous_requete_realisations(au, agregat or Sum("quantite")),
+        When(**{f"{c.derniere}__lte": au}, then=F(cumul or c.realise)),
+        When(_sans_realisation(au, c), then=Value(0)),
+        default=sous_requete_realisations(au, agregat or Sum("quantite"), provisoire),
         output_field=IntegerField(),
     )
 
 
-def expression_nb_realisations(au):
-    """Number of achievements dated by `au`, from the running count like `expression_realise`."""
-    return expression_realise(au, "nb_realisations", Count("pk"))
+def expression_nb_realisations(au, provisoire=False):
+    """Number of counted achievements dated by `au`, from the running count like `expression_realise`."""
+    return expression_realise(au, provisoire, comptage(provisoire).nb, Count("pk"))
 
 
 def expression_prorata(au):
@@ -175,14 +234,14 @@ def expression_prorata(au):
     )
 
 
-def expression_statut_calcule(au):
+def expression_statut_calcule(au, provisoire=False):
     """`statut_pour` in SQL, on the running totals (a subquery only for past reference dates)."""
-    realise = expression_realise(au)
+    realise = expression_realise(au, provisoire)
     attendu = expression_prorata(au)
     # In floating point: PostgreSQL's numeric arithmetic costs more than the rest of the list's query.
     taux = Cast(realise, FloatField()) * Value(100.0) / Cast("cible", FloatField())
     return Case(
-        When(_sans_realisation(au), then=Value(Statut.SANS_REALISATION)),
+        When(_sans_realisation(au, comptage(provisoire)), then=Value(Statut.SANS_REALISATION)),
         When(cible=0, then=Value(Statut.DANS_LES_TEMPS)),  # before the rate: no division by zero
         When(GreaterThanOrEqual(taux, attendu + TOLERANCE_STATUT), then=Value(Statut.EN_AVANCE)),
         When(GreaterThanOrEqual(taux, attendu - TOLERANCE_STATUT), then=Value(Statut.DANS_LES_TEMPS)),
@@ -191,81 +250,105 @@ def expression_statut_calcule(au):
     )
 
 
-def expressions_avancement(au):
+def expressions_avancement(au, provisoire=False):
     """realise, a_realisation, prorata and statut as of `au`, as SQL expressions (annotate or filter): `chiffres_au`
     in SQL, objectives whose year is over reading their stored final status."""
+    c = comptage(provisoire)
     return {
-        "realise": expression_realise(au),
+        "realise": expression_realise(au, provisoire),
         "a_realisation": Case(
-            When(_sans_realisation(au), then=Value(False)), default=Value(True), output_field=BooleanField()
+            When(_sans_realisation(au, c), then=Value(False)), default=Value(True), output_field=BooleanField()
         ),
         "prorata": expression_prorata(au),
         "statut": Case(
-            When(_a_terme(au), then=F("statut_final")),
-            default=expression_statut_calcule(au),
+            When(_a_terme(au, c), then=F(c.statut_final)),
+            default=expression_statut_calcule(au, provisoire),
             output_field=models.CharField(),
         ),
     }
 
 
-def annoter_avancement(objectifs, au=None):
+def annoter_avancement(objectifs, au=None, provisoire=False):
     """`objectifs` annotated with realise, a_realisation, prorata, statut and taux as of `au` (default today)."""
-    return objectifs.annotate(**expressions_avancement(date_de_reference(au))).annotate(
+    return objectifs.annotate(**expressions_avancement(date_de_reference(au), provisoire)).annotate(
         taux=expression_taux("realise", "cible")
     )
 
 
-def filtrer_statut(objectifs, statut, au=None):
+def filtrer_statut(objectifs, statut, au=None, provisoire=False):
     """`objectifs` whose status on `au` is `statut`, without annotating the rows.
 
     Spelt out on the stored final status where it applies, so that the planner estimates the row count from the
     column's statistics: on the bare CASE it guessed 250 rows out of 14,000 and chose a nested loop.
     """
     au = date_de_reference(au)
-    a_terme = _a_terme(au)
-    return objectifs.alias(statut_calcule=expression_statut_calcule(au)).filter(
-        (a_terme & Q(statut_final=statut)) | (~a_terme & Q(statut_calcule=statut))
+    c = comptage(provisoire)
+    a_terme = _a_terme(au, c)
+    return objectifs.alias(statut_calcule=expression_statut_calcule(au, provisoire)).filter(
+        (a_terme & Q(**{c.statut_final: statut})) | (~a_terme & Q(statut_calcule=statut))
     )
 
 
-def nb_realisations_au(objectifs, au):
-    """Achievements of `objectifs` dated by `au`, from the running counts (no scan of achievements)."""
-    return objectifs.order_by().aggregate(n=Coalesce(Sum(expression_nb_realisations(au)), Value(0)))["n"]
+def nb_realisations_au(objectifs, au, provisoire=False):
+    """Counted achievements of `objectifs` dated by `au`, from the running counts (no scan of achievements)."""
+    return objectifs.order_by().aggregate(n=Coalesce(Sum(expression_nb_realisations(au, provisoire)), Value(0)))["n"]
 
 
 # --- Running totals ---------------------------------------------------------------------------------------------
 
 
-def recalculer_cumuls(objectifs, depuis=None):
-    """Recompute the running totals and final status of `objectifs` from their achievements.
-
-    Two UPDATEs: the final status reads the totals the first one wrote. Writers that may race go through
-    `tenir_cumuls`, which locks the objectives first. `depuis`: the earliest achievement date the write touched
-    (every date when unknown), for the journal of cached figures.
-    """
+def _totaux(c):
+    """The UPDATE assignments of the running totals `c` from the objective's achievements in `c.etats`."""
     from .models import Realisation
 
-    noter_modification(depuis)
-    realisations = Realisation.objects.filter(objectif=OuterRef("pk")).order_by().values("objectif")
-    objectifs = objectifs.order_by()
-    objectifs.update(
-        realise_cumule=Coalesce(
+    realisations = Realisation.objects.filter(objectif=OuterRef("pk"), etat__in=c.etats).order_by().values("objectif")
+    return {
+        c.realise: Coalesce(
             Subquery(realisations.annotate(total=Sum("quantite")).values("total")[:1]),
             Value(0),
             output_field=models.PositiveBigIntegerField(),
         ),
-        nb_realisations=Coalesce(
+        c.nb: Coalesce(
             Subquery(realisations.annotate(n=Count("pk")).values("n")[:1]),
             Value(0),
             output_field=models.PositiveIntegerField(),
         ),
-        premiere_realisation=Subquery(realisations.annotate(d=Min("date")).values("d")[:1]),
-        derniere_realisation=Subquery(realisations.annotate(d=Max("date")).values("d")[:1]),
+        c.premiere: Subquery(realisations.annotate(d=Min("date")).values("d")[:1]),
+        c.derniere: Subquery(realisations.annotate(d=Max("date")).values("d")[:1]),
+    }
+
+
+def recalculer_cumuls(objectifs, depuis=None, valides=True):
+    """Recompute both sets of running totals, the pending count and the final statuses of `objectifs`.
+
+    Two UPDATEs: the final statuses read the totals the first one wrote. Writers that may race go through
+    `tenir_cumuls`, which locks the objectives first. `depuis`: the earliest achievement date the write touched
+    (every date when unknown), for the journal of cached figures; `valides`: whether validated figures may have
+    changed (a submission changes only the provisional ones).
+    """
+    from .models import Realisation
+
+    noter_modification(depuis, valides)
+    en_attente = (
+        Realisation.objects.filter(objectif=OuterRef("pk"), etat=EtatRealisation.SOUMISE)
+        .order_by()
+        .values("objectif")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
     )
-    return objectifs.update(statut_final=expression_statut_calcule(datetime.date.max))
+    objectifs = objectifs.order_by()
+    objectifs.update(
+        **_totaux(VALIDEES),
+        **_totaux(PROVISOIRES),
+        nb_en_attente=Coalesce(Subquery(en_attente), Value(0), output_field=models.PositiveIntegerField()),
+    )
+    return objectifs.update(
+        statut_final=expression_statut_calcule(datetime.date.max),
+        statut_final_provisoire=expression_statut_calcule(datetime.date.max, provisoire=True),
+    )
 
 
-def tenir_cumuls(ids, dates=(None,)):
+def tenir_cumuls(ids, dates=(None,), valides=True):
     """Bring the running totals of objectives `ids` in step after a write touching achievements dated `dates`.
 
     The objectives are locked first (in one order, so writers never deadlock), then recomputed: the UPDATE's
@@ -278,12 +361,12 @@ def tenir_cumuls(ids, dates=(None,)):
     dates = list(dates)
     depuis = None if not dates or None in dates else min(dates)
     if not ids:
-        noter_modification(depuis)
+        noter_modification(depuis, valides)
         return
     with transaction.atomic():
         objectifs = Objectif.objects.filter(pk__in=ids)
         list(objectifs.select_for_update().order_by("pk").values_list("pk", flat=True))
-        recalculer_cumuls(objectifs, depuis)
+        recalculer_cumuls(objectifs, depuis, valides)
 
 
 def touchees(realisations):
@@ -295,12 +378,14 @@ def touchees(realisations):
 # --- Journal of writes, for cached figures --------------------------------------------------------------------
 
 
-def noter_modification(date_min=None):
+def noter_modification(date_min=None, valides=True):
     """Record a write changing figures from `date_min` on (every date when None), inside the writer's transaction.
 
-    The counter row's lock orders the writes. The journal keeps only what a reader can still need: a write
-    supersedes every earlier entry from its date on (a later version reaching an earlier date answers
-    `modifie_depuis` for them), so the journal stays a staircase of at most one entry per date and needs no pruning.
+    `valides`: the write may have changed validated figures (and so the provisional ones, which include them);
+    otherwise only the provisional ones. The counter row's lock orders the writes. The journal keeps only what a
+    reader can still need: a write supersedes every earlier entry from its date on that it answers for (a later
+    version reaching an earlier date answers `modifie_depuis` for them; a provisional-only entry never answers for
+    validated figures), so the journal stays a staircase of at most two entries per date and needs no pruning.
     """
     from .models import ModificationAvancement, VersionAvancement
 
@@ -312,8 +397,10 @@ def noter_modification(date_min=None):
         remplacees = ModificationAvancement.objects.all()
         if date_min is not None:
             remplacees = remplacees.filter(date_min__gte=date_min)
+        if not valides:
+            remplacees = remplacees.filter(valides=False)
         remplacees.delete()
-        ModificationAvancement.objects.create(version=version, date_min=date_min)
+        ModificationAvancement.objects.create(version=version, date_min=date_min, valides=valides)
 
 
 def version_avancement():
@@ -322,21 +409,20 @@ def version_avancement():
     return VersionAvancement.objects.filter(pk=1).values_list("version", flat=True).first() or 0
 
 
-def modifie_depuis(version, au):
-    """Whether a write committed after `version` changed the figures as of `au`."""
+def modifie_depuis(version, au, provisoire=False):
+    """Whether a write committed after `version` changed the (validated, or provisional) figures as of `au`."""
     from .models import ModificationAvancement
 
-    return (
-        ModificationAvancement.objects.filter(version__gt=version)
-        .filter(Q(date_min__isnull=True) | Q(date_min__lte=au))
-        .exists()
+    modifications = (
+        ModificationAvancement.objects.all() if provisoire else ModificationAvancement.objects.filter(valides=True)
     )
+    return modifications.filter(version__gt=version).filter(Q(date_min__isnull=True) | Q(date_min__lte=au)).exists()
 
 
 # --- Aggregates and the national cache ------------------------------------------------------------------------
 
 
-def avancement_national(au):
+def avancement_national(au, provisoire=False):
     """`agreger_avancement` of every objective agreed by `au`, plus every achievement counted, kept in cache.
 
     The cached figures are served while no write since their computation reached `au` (the journal): a date in
@@ -344,20 +430,20 @@ def avancement_national(au):
     """
     from .models import Objectif
 
-    cle = f"avancement-national:{au.isoformat()}"
+    cle = f"avancement-national:{'provisoire' if provisoire else 'valide'}:{au.isoformat()}"
     entree = cache.get(cle)
-    if entree is not None and not modifie_depuis(entree[0], au):
+    if entree is not None and not modifie_depuis(entree[0], au, provisoire):
         return entree[1]
     version = version_avancement()  # read before computing: a write committed meanwhile invalidates
-    avancement = agreger_avancement(Objectif.objects.convenus_au(au), au)
+    avancement = agreger_avancement(Objectif.objects.convenus_au(au), au, provisoire)
     avancement["nb_realisations_total"] = avancement["nb_realisations"] + nb_realisations_au(
-        Objectif.objects.non_convenus_au(au), au
+        Objectif.objects.non_convenus_au(au), au, provisoire
     )
     cache.set(cle, (version, avancement), timeout=3600)
     return avancement
 
 
-def agreger_avancement(objectifs, au):
+def agreger_avancement(objectifs, au, provisoire=False):
     """Totals, counts by status and by scheme, and achievements counted, of a set of objectives as of `au`.
 
     Today (or later) every objective's figures are its running totals: one grouped SQL query. On a past date
@@ -366,8 +452,8 @@ def agreger_avancement(objectifs, au):
     query and the rule's Python form (`chiffres_au`) is applied here.
     """
     if au >= timezone.localdate():
-        return _agreger_en_sql(objectifs, au)
-    return _agreger_a_date_passee(objectifs, au)
+        return _agreger_en_sql(objectifs, au, provisoire)
+    return _agreger_a_date_passee(objectifs, au, provisoire)
 
 
 def _resultat(par_statut, par_dispositif, nb_realisations):
@@ -385,18 +471,18 @@ def _resultat(par_statut, par_dispositif, nb_realisations):
     }
 
 
-def _agreger_en_sql(objectifs, au):
+def _agreger_en_sql(objectifs, au, provisoire=False):
     """Grouped by scheme (7 groups, hashed), counted by status with filtered counts: grouping by the status
     expression itself made PostgreSQL sort the 50,000 rows."""
     par_code = {code: Count("pk", filter=Q(statut=code)) for code in Statut.values}
     groupes = (
-        annoter_avancement(objectifs.order_by(), au)
+        annoter_avancement(objectifs.order_by(), au, provisoire)
         .values("dispositif")
         .annotate(
             n=Count("pk"),
             cible_groupe=Sum("cible"),
             realise_groupe=Sum("realise"),
-            nb_groupe=Sum(expression_nb_realisations(au)),
+            nb_groupe=Sum(expression_nb_realisations(au, provisoire)),
             **par_code,
         )
     )
@@ -415,13 +501,13 @@ def _agreger_en_sql(objectifs, au):
     return _resultat(par_statut, par_dispositif, nb_realisations)
 
 
-def _agreger_a_date_passee(objectifs, au):
-    from .models import Realisation
-
-    a_cheval = objectifs.filter(premiere_realisation__lte=au, derniere_realisation__gt=au)
+def _agreger_a_date_passee(objectifs, au, provisoire=False):
+    c = comptage(provisoire)
+    a_cheval = objectifs.filter(**{f"{c.premiere}__lte": au, f"{c.derniere}__gt": au})
     sommes = {
         pk: (total, n)
-        for pk, total, n in Realisation.objects.filter(date__lte=au, objectif__in=a_cheval.values("pk"))
+        for pk, total, n in realisations_comptees(provisoire)
+        .filter(date__lte=au, objectif__in=a_cheval.values("pk"))
         .order_by()
         .values("objectif")
         .annotate(total=Sum("quantite"), n=Count("pk"))
@@ -430,7 +516,7 @@ def _agreger_a_date_passee(objectifs, au):
     par_statut = dict.fromkeys(Statut.values, 0)
     par_dispositif = {}
     nb_realisations = 0
-    lignes = objectifs.order_by().values_list("pk", "dispositif", "cible", "annee", *CHAMPS_CUMULES[:4], "statut_final")
+    lignes = objectifs.order_by().values_list("pk", "dispositif", "cible", "annee", *c.champs)
     for pk, dispositif, cible, annee, cumul, nb, premiere, derniere, statut_final in lignes:
         realise, nb, statut = chiffres_au(au, annee, cible, cumul, nb, premiere, derniere, statut_final, sommes.get(pk))
         par_statut[statut] += 1

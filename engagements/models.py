@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -15,6 +16,7 @@ from . import avancement
 # The progress rule, its expressions and the journal live in `engagements.avancement`; the models use these.
 from .avancement import (
     CHAMPS_CUMULES,
+    EtatRealisation,
     Statut,
     taux_realisation,
 )
@@ -58,6 +60,10 @@ class ObjectifQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         """New objectives change the national figures; they have no achievement, their default totals are right."""
+        objs = list(objs)
+        for objectif in objs:
+            if objectif.cible_initiale is None:
+                objectif.cible_initiale = objectif.cible
         with transaction.atomic():
             crees = super().bulk_create(objs, *args, **kwargs)
             avancement.noter_modification()
@@ -105,6 +111,8 @@ class Objectif(models.Model):
     dispositif = models.CharField(_("dispositif"), max_length=30, choices=Dispositif.choices, db_index=True)
     annee = models.PositiveSmallIntegerField(_("année"), db_index=True)
     cible = models.PositiveIntegerField(_("cible"))
+    # The target first agreed: the baseline of the commitment, kept when the target is revised.
+    cible_initiale = models.PositiveIntegerField(_("cible initiale"), editable=False)
     unite = models.CharField(_("unité"), max_length=12, choices=Unite.choices, default=Unite.LOGEMENTS)
     notes = models.TextField(_("notes"), blank=True)
     date_accord = models.DateField(_("date de l'accord"), null=True, blank=True)
@@ -118,6 +126,19 @@ class Objectif(models.Model):
     statut_final = models.CharField(
         _("statut à terme"), max_length=20, choices=Statut.choices, default=Statut.SANS_REALISATION, editable=False
     )
+    # The same totals counting submitted achievements too: the provisional figures.
+    realise_provisoire = models.PositiveBigIntegerField(_("réalisé provisoire"), default=0, editable=False)
+    nb_provisoires = models.PositiveIntegerField(_("nombre de réalisations provisoires"), default=0, editable=False)
+    premiere_provisoire = models.DateField(_("première réalisation provisoire"), null=True, blank=True, editable=False)
+    derniere_provisoire = models.DateField(_("dernière réalisation provisoire"), null=True, blank=True, editable=False)
+    statut_final_provisoire = models.CharField(
+        _("statut à terme provisoire"),
+        max_length=20,
+        choices=Statut.choices,
+        default=Statut.SANS_REALISATION,
+        editable=False,
+    )
+    nb_en_attente = models.PositiveIntegerField(_("réalisations en attente de validation"), default=0, editable=False)
     history = HistoricalRecords(excluded_fields=CHAMPS_CUMULES)
 
     objects = ObjectifQuerySet.as_manager()
@@ -145,6 +166,11 @@ class Objectif(models.Model):
                 violation_error_message=_("La cible doit être un nombre positif ou nul."),
             ),
             models.CheckConstraint(
+                condition=Q(cible_initiale__gte=0),
+                name="objectif_cible_initiale_positive",
+                violation_error_message=_("La cible initiale doit être un nombre positif ou nul."),
+            ),
+            models.CheckConstraint(
                 condition=Q(date_accord__isnull=True) | Q(date_accord__gte=DATE_SIGNATURE),
                 name="objectif_accord_apres_signature",
                 violation_error_message=_("Un objectif ne peut pas être convenu avant la signature du protocole."),
@@ -163,6 +189,8 @@ class Objectif(models.Model):
                 if not champ.primary_key and champ.name not in CHAMPS_CUMULES
             ]
         creation = self._state.adding
+        if creation and self.cible_initiale is None:
+            self.cible_initiale = self.cible
         with transaction.atomic():
             super().save(*args, **kwargs)
             if not creation and "cible" in (kwargs.get("update_fields") or ["cible"]):
@@ -186,18 +214,28 @@ class Objectif(models.Model):
         statut = getattr(self, "statut", None)
         return Statut(statut).label if statut else ""
 
+    @property
+    def cible_revisee(self):
+        return self.cible != self.cible_initiale
+
 
 class RealisationQuerySet(models.QuerySet):
     """Writes in bulk keep their objectives' running totals, like `Realisation.save` and `delete`."""
 
     def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        maintenant = timezone.now()
+        for realisation in objs:
+            if realisation.etat == EtatRealisation.SOUMISE and realisation.soumise_le is None:
+                realisation.soumise_le = maintenant
         with transaction.atomic():
             crees = super().bulk_create(objs, *args, **kwargs)
-            avancement.tenir_cumuls([r.objectif_id for r in crees], [r.date for r in crees] or [None])
+            valides = any(r.etat == EtatRealisation.VALIDEE for r in crees)
+            avancement.tenir_cumuls([r.objectif_id for r in crees], [r.date for r in crees] or [None], valides)
         return crees
 
     def update(self, **kwargs):
-        if not {"objectif", "objectif_id", "date", "quantite"} & kwargs.keys():
+        if not {"objectif", "objectif_id", "date", "quantite", "etat"} & kwargs.keys():
             return super().update(**kwargs)
         with transaction.atomic():
             memes = Realisation.objects.filter(pk__in=list(self.values_list("pk", flat=True)))
@@ -235,6 +273,32 @@ class Realisation(models.Model):
         verbose_name=_("saisi par"),
     )
     saisi_le = models.DateTimeField(_("saisi le"), auto_now_add=True)
+    # The validation lifecycle: who last changed it (four eyes), when it was last submitted, who examined it.
+    etat = models.CharField(
+        _("état"), max_length=10, choices=EtatRealisation.choices, default=EtatRealisation.SOUMISE, db_index=True
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    modifie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("modifié par"),
+    )
+    soumise_le = models.DateTimeField(_("soumise le"), null=True, blank=True)
+    examinee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("examinée par"),
+    )
+    examinee_le = models.DateTimeField(_("examinée le"), null=True, blank=True)
+    commentaire_examen = models.TextField(_("commentaire de l'examen"), blank=True)
+    # The bulk import that created it, so that the validation queue can take a whole import at once.
+    lot_import = models.UUIDField(_("import"), null=True, blank=True, db_index=True, editable=False)
     history = HistoricalRecords()
 
     objects = RealisationQuerySet.as_manager()
@@ -242,9 +306,14 @@ class Realisation(models.Model):
     class Meta:
         verbose_name = _("réalisation")
         verbose_name_plural = _("réalisations")
+        permissions = [("valider_realisation", _("Peut valider ou renvoyer les réalisations"))]
         ordering = ["-date", "-pk"]
         # Progress sums an objective's achievements up to a date: this index answers it without reading the rows.
-        indexes = [models.Index(fields=["objectif", "date", "quantite"], name="realisation_objectif_date")]
+        indexes = [
+            models.Index(fields=["objectif", "date", "quantite"], name="realisation_objectif_date"),
+            # The validation queue: submitted achievements, oldest first.
+            models.Index(fields=["etat", "soumise_le"], name="realisation_etat_soumise"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantite__gte=0),
@@ -266,16 +335,27 @@ class Realisation(models.Model):
         with transaction.atomic():
             avant = None
             if self.pk is not None:
-                avant = Realisation.objects.filter(pk=self.pk).values_list("objectif_id", "date").first()
+                avant = (
+                    Realisation.objects.filter(pk=self.pk).values_list("objectif_id", "date", "etat", "version").first()
+                )
+            if avant is not None:
+                self.version = avant[3] + 1  # every change, from any path, shows in the validation queue as stale
+            if self.etat == EtatRealisation.SOUMISE and self.soumise_le is None:
+                self.soumise_le = timezone.now()
             super().save(*args, **kwargs)
-            objectif_avant, date_avant = avant or (None, self.date)
-            avancement.tenir_cumuls([self.objectif_id, objectif_avant], [self.date, date_avant])
+            objectif_avant, date_avant, etat_avant, _version = avant or (None, self.date, self.etat, None)
+            valides = EtatRealisation.VALIDEE in (self.etat, etat_avant)
+            avancement.tenir_cumuls([self.objectif_id, objectif_avant], [self.date, date_avant], valides)
 
     def delete(self, *args, **kwargs):
         with transaction.atomic():
             resultat = super().delete(*args, **kwargs)
-            avancement.tenir_cumuls([self.objectif_id], [self.date])
+            avancement.tenir_cumuls([self.objectif_id], [self.date], self.etat == EtatRealisation.VALIDEE)
         return resultat
+
+    @property
+    def en_attente(self):
+        return self.etat == EtatRealisation.SOUMISE
 
 
 class VersionAvancement(models.Model):
@@ -299,9 +379,108 @@ class ModificationAvancement(models.Model):
 
     version = models.BigIntegerField(_("version"), unique=True)
     date_min = models.DateField(_("à partir du"), null=True, blank=True)
+    valides = models.BooleanField(_("chiffres validés"), default=True)
 
     class Meta:
         verbose_name = _("modification des chiffres d'avancement")
 
     def __str__(self):
         return f"{self.version} ({date_courte(self.date_min) if self.date_min else _('toutes dates')})"
+
+
+class RevisionCible(models.Model):
+    """A change of an objective's target, with its reason: a late objective is never made on time silently."""
+
+    objectif = models.ForeignKey(
+        Objectif, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("objectif")
+    )
+    ancienne_cible = models.PositiveIntegerField(_("ancienne cible"))
+    nouvelle_cible = models.PositiveIntegerField(_("nouvelle cible"))
+    motif = models.TextField(_("motif"))
+    revisee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("révisée par"),
+    )
+    revisee_le = models.DateTimeField(_("révisée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("révision de cible")
+        verbose_name_plural = _("révisions de cible")
+        ordering = ["objectif", "revisee_le", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(motif=""),
+                name="revision_cible_avec_motif",
+                violation_error_message=_("Indiquez le motif de la révision de la cible."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.objectif} : {self.ancienne_cible} → {self.nouvelle_cible}"
+
+
+class ClotureAnneeQuerySet(models.QuerySet):
+    def closes(self):
+        return self.filter(close=True)
+
+    def annees_closes(self):
+        """The years whose figures are final, as a set: every write to their achievements is refused."""
+        return set(self.closes().values_list("annee", flat=True))
+
+
+class ClotureAnnee(models.Model):
+    """A year of the protocol whose figures are final: its achievements can no longer change.
+
+    One row per year ever closed; reopening keeps the row (closed = False) with its reason, and the history
+    keeps every closing and reopening.
+    """
+
+    annee = models.PositiveSmallIntegerField(_("année"), unique=True)
+    close = models.BooleanField(_("close"), default=True)
+    close_le = models.DateTimeField(_("close le"))
+    close_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("close par"),
+    )
+    rouverte_le = models.DateTimeField(_("rouverte le"), null=True, blank=True)
+    rouverte_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rouverte par"),
+    )
+    motif_reouverture = models.TextField(_("motif de la réouverture"), blank=True)
+    history = HistoricalRecords()
+
+    objects = ClotureAnneeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("clôture d'année")
+        verbose_name_plural = _("clôtures d'année")
+        permissions = [("rouvrir_clotureannee", _("Peut rouvrir une année close"))]
+        ordering = ["annee"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annee__gte=ANNEE_DEBUT, annee__lte=ANNEE_FIN),
+                name="cloture_annee_dans_la_periode",
+                violation_error_message=_("L'année doit être comprise dans la période du protocole (2013 à 2015)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(close=True) | ~Q(motif_reouverture=""),
+                name="cloture_reouverture_avec_motif",
+                violation_error_message=_("Indiquez le motif de la réouverture de l'année."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.annee)

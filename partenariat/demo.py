@@ -724,6 +724,7 @@ def _realisations(objectif, uesl):
             quantite=quantite,
             commentaire=MENTION_DEMO,
             saisi_par=uesl,
+            etat="validee",
         )
         for m, quantite in zip(mois, quantites, strict=True)
         if quantite > 0

@@ -27,7 +27,7 @@ MODELES_METIER = {
         "departement",
     ),
     "conferences": ("conferenceterritoriale", "membreconference", "reunion", "associationprogrammation", "observation"),
-    "engagements": ("objectif", "realisation"),
+    "engagements": ("objectif", "realisation", "revisioncible", "clotureannee"),
 }
 # Bookkeeping written by the application itself, never by a person: no role gets it.
 MODELES_TECHNIQUES = {
@@ -47,6 +47,10 @@ MODELES_SECRETARIAT = (
 )
 
 ECRITURE = ("add", "change", "delete")
+# Validating achievements is UESL staff's (four eyes: never one's own). Reopening a closed year is held by no
+# role: only administrators (superusers) have it.
+VALIDER = "engagements.valider_realisation"
+ROUVRIR = "engagements.rouvrir_clotureannee"
 TOUS_LES_MODELES = tuple((app, modele) for app, modeles in MODELES_METIER.items() for modele in modeles)
 
 
@@ -57,7 +61,7 @@ def _permissions(actions, modeles):
 # Permissions as "app_label.codename", the form `user.has_perm()` takes.
 PERMISSIONS_DES_ROLES = {
     ELUS: _permissions(("view",), TOUS_LES_MODELES),
-    EQUIPE_UESL: _permissions((*ECRITURE, "view"), TOUS_LES_MODELES),
+    EQUIPE_UESL: _permissions((*ECRITURE, "view"), TOUS_LES_MODELES) | {VALIDER},
     SECRETARIAT_CONFERENCE: _permissions(("view",), TOUS_LES_MODELES) | _permissions(ECRITURE, MODELES_SECRETARIAT),
 }
 

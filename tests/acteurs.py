@@ -128,7 +128,11 @@ def construire_monde():
         objectif_lyon=objectif_lyon,
         objectif_marseille=objectif_marseille,
         realisation_lyon=Realisation.objects.create(
-            objectif=objectif_lyon, quantite=30, date=datetime.date(2013, 4, 1), commentaire="Livraison."
+            objectif=objectif_lyon,
+            quantite=30,
+            date=datetime.date(2013, 4, 1),
+            commentaire="Livraison.",
+            etat="validee",
         ),
         utilisateurs=utilisateurs,
     )

@@ -47,8 +47,9 @@ def objectif(aire_, annee=2013, cible=100, dispositif=Dispositif.LOGEMENT_SOCIAL
     return Objectif.objects.create(aire=aire_, annee=annee, cible=cible, dispositif=dispositif, **kwargs)
 
 
-def realisation(objectif_, quantite, date):
-    return Realisation.objects.create(objectif=objectif_, quantite=quantite, date=date)
+def realisation(objectif_, quantite, date, etat="validee"):
+    """Validated by default: the figures count it."""
+    return Realisation.objects.create(objectif=objectif_, quantite=quantite, date=date, etat=etat)
 
 
 def jeu_de_donnees(nb_aires, objectifs_par_aire=3, realisations_par_objectif=2, debut=1):
@@ -99,7 +100,7 @@ def jeu_de_donnees(nb_aires, objectifs_par_aire=3, realisations_par_objectif=2, 
         for k in range(objectifs_par_aire)
     )
     Realisation.objects.bulk_create(
-        Realisation(objectif=o, quantite=10 + j, date=datetime.date(o.annee, 3 + j, 1))
+        Realisation(objectif=o, quantite=10 + j, date=datetime.date(o.annee, 3 + j, 1), etat="validee")
         for o in objectifs
         for j in range(realisations_par_objectif)
     )

@@ -114,9 +114,11 @@ def test_graphiques_defilent_dans_leur_zone_a_320(nouvelle_page, pages):
     page.goto("/aires/002/")
     zone = page.locator(".defilement-graphique").first
     zone.focus()
+    assert zone.evaluate("e => e.scrollWidth > e.clientWidth && e.scrollLeft === 0")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    assert zone.evaluate("e => e.scrollWidth > e.clientWidth && e.scrollLeft > 0")
+    # Keyboard scrolling is animated: wait for it to land rather than reading it on the next frame.
+    page.wait_for_function("e => e.scrollLeft > 0", arg=zone.element_handle(), timeout=5000)
 
 
 def test_page_sans_defilement_horizontal_a_320(nouvelle_page, pages):

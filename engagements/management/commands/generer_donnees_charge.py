@@ -151,6 +151,7 @@ def generer(aires, nb_objectifs, nb_realisations, hasard):
                     objectif=objectifs[rang],
                     date=datetime.date(objectifs[rang].annee, 1, 1) + datetime.timedelta(days=jour),
                     quantite=quantite,
+                    etat="validee",
                 )
                 for rang, jour, quantite in tirages[debut : debut + 20_000]
             ]
