@@ -6,11 +6,14 @@ what is already present (an INSEE import, a staff edit, a previous run) is used 
 
 import datetime
 import random
+from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, npgettext
 from simple_history.utils import bulk_create_with_history
@@ -18,7 +21,8 @@ from simple_history.utils import bulk_create_with_history
 from aires_urbaines.models import AireUrbaine, BassinEmploi, EntreePhase, Intercommunalite, PhaseDeploiement
 from aires_urbaines.services import appliquer_extension_par_defaut, inscrire_aires_dans_phase
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
-from engagements.models import Dispositif, Objectif, Realisation, Unite
+from engagements.avancement import EtatRealisation
+from engagements.models import ClotureAnnee, Dispositif, Objectif, Realisation, RevisionCible, Unite
 from partenariat.commun.nombres import nombre
 from partenariat.models import (
     ANNEE_DEBUT,
@@ -294,6 +298,78 @@ RYTHME_DES_AIRES = {
 }
 
 MENTION_DEMO = "Donnée de démonstration."
+MOTIF_DEMO = "Données de démonstration"
+
+# Lyon's figures are recorded by its secretariat and validated by the UESL team; the other areas have no
+# secretariat account: the UESL team records theirs and the administrator validates them (four eyes).
+SAISIE_PAR_AIRE = {"002": ("secretariat-lyon", "uesl")}
+SAISIE_PAR_DEFAUT = ("uesl", "admin")
+
+COMMENTAIRE_RENVOI = "Merci de joindre le compte rendu de la réunion."
+
+
+@dataclass(frozen=True)
+class ExamenDemo:
+    """One objective's latest achievement (its rank among the area's schemes that year), pending or returned.
+
+    `age_jours`: how long ago it was submitted, so that the validation queue's age filter has something to show.
+    """
+
+    aire: str
+    annee: int
+    rang_dispositif: int
+    etat: str
+    age_jours: int
+
+
+# Never in 2013: the demo closes that year, and a year is closed only once nothing in it is pending.
+EXAMENS_DEMO = (
+    ExamenDemo("002", 2015, 0, EtatRealisation.SOUMISE, 2),
+    ExamenDemo("002", 2015, 1, EtatRealisation.SOUMISE, 9),
+    ExamenDemo("002", 2015, 2, EtatRealisation.SOUMISE, 23),
+    ExamenDemo("002", 2014, 0, EtatRealisation.SOUMISE, 47),
+    ExamenDemo("002", 2015, 3, EtatRealisation.RENVOYEE, 12),
+    ExamenDemo("002", 2014, 1, EtatRealisation.RENVOYEE, 30),
+    ExamenDemo("006", 2015, 0, EtatRealisation.SOUMISE, 4),
+    ExamenDemo("008", 2015, 1, EtatRealisation.SOUMISE, 16),
+    ExamenDemo("001", 2014, 2, EtatRealisation.SOUMISE, 61),
+)
+
+
+@dataclass(frozen=True)
+class RevisionDemo:
+    """A target revised with its reason: the initial target stays the commitment's baseline."""
+
+    aire: str
+    annee: int
+    dispositif: str
+    ecart: int
+    motif: str
+    revisee_le: datetime.date
+
+
+# Two operations of Lyon's social housing moved from 2014 to 2015: one year's target goes down, the next one's up.
+REVISIONS_DEMO = (
+    RevisionDemo(
+        "002",
+        2014,
+        Dispositif.LOGEMENT_SOCIAL,
+        -90,
+        "Report de deux opérations à 2015 après un recours contentieux.",
+        datetime.date(2014, 9, 18),
+    ),
+    RevisionDemo(
+        "002",
+        2015,
+        Dispositif.LOGEMENT_SOCIAL,
+        90,
+        "Deux opérations reportées de 2014 après un recours contentieux : cible relevée d'autant.",
+        datetime.date(2015, 3, 5),
+    ),
+)
+
+ANNEE_CLOSE_DEMO = 2013
+DATE_CLOTURE_DEMO = datetime.date(2014, 2, 14)
 
 
 def _hasard(*cle):
@@ -326,6 +402,11 @@ class Bilan:
         "observations": (gettext_lazy("Observations partagées"), True),
         "objectifs": (gettext_lazy("Objectifs partagés"), False),
         "realisations": (gettext_lazy("Réalisations"), True),
+        EtatRealisation.VALIDEE: (gettext_lazy("Réalisations validées"), True),
+        EtatRealisation.SOUMISE: (gettext_lazy("Réalisations en attente de validation"), True),
+        EtatRealisation.RENVOYEE: (gettext_lazy("Réalisations renvoyées"), True),
+        "revisions": (gettext_lazy("Révisions de cible"), True),
+        "clotures": (gettext_lazy("Années closes"), True),
     }
 
     def __init__(self):
@@ -369,7 +450,8 @@ def charger_demo():
         bassins, intercommunalites = _charger_territoires(bilan)
         comptes = _charger_comptes(bilan)
         conferences = _charger_conferences(bilan, aires, bassins, intercommunalites, comptes)
-        _charger_objectifs(bilan, aires, conferences, comptes["uesl"])
+        _charger_objectifs(bilan, aires, conferences, comptes)
+        _clore_annee(bilan, comptes["uesl"])  # last: a closed year's achievements can no longer be written
     return bilan
 
 
@@ -648,11 +730,13 @@ def _creer_observations(conference, demo, aires):
     return observations
 
 
-def _charger_objectifs(bilan, aires, conferences, uesl):
+def _charger_objectifs(bilan, aires, conferences, comptes):
     """Targets for the twelve areas over 2013–2015 on four schemes each, and dated achievements for new targets.
 
-    Achievements are added only to the targets this run creates, so that real targets are never given demo data.
+    Achievements and revisions are added only to the targets this run creates, so that real targets are never given
+    demo data; a closed year gets no new achievement.
     """
+    uesl = comptes["uesl"]
     existants = set(
         Objectif.objects.filter(aire__in=aires.values()).values_list("aire__code", "dispositif", "annee", "unite")
     )
@@ -660,42 +744,183 @@ def _charger_objectifs(bilan, aires, conferences, uesl):
     for code, aire in aires.items():
         conference = conferences.get(code)
         installee = conference is not None and conference.date_installation is not None
-        hasard = _hasard("dispositifs", code)
-        autres = [dispositif for dispositif in Dispositif if dispositif != Dispositif.LOGEMENT_SOCIAL]
-        dispositifs = [Dispositif.LOGEMENT_SOCIAL, *sorted(hasard.sample(autres, k=3))]
         for annee in range(ANNEE_DEBUT, ANNEE_FIN + 1):
-            for dispositif in dispositifs:
+            for dispositif in _dispositifs(code):
                 taux, unite = REPERES_DISPOSITIFS[dispositif]
                 if (code, dispositif.value, annee, unite.value) in existants:
                     continue
                 hasard_objectif = _hasard("cible", code, dispositif.value, annee)
                 cible = aire.population * taux * (1 + 0.1 * (annee - ANNEE_DEBUT)) * hasard_objectif.uniform(0.85, 1.15)
                 cible = max(2, int(round(cible / 5) * 5) if cible > 50 else int(round(cible)))
-                nouveaux.append(
-                    Objectif(
-                        aire=aire,
-                        conference=conference if installee else None,
-                        dispositif=dispositif,
-                        annee=annee,
-                        cible=cible,
-                        unite=unite,
-                        notes=MENTION_DEMO,
-                        date_accord=_date_accord(conference, annee) if installee or conference is None else None,
-                    )
+                objectif = Objectif(
+                    aire=aire,
+                    conference=conference if installee else None,
+                    dispositif=dispositif,
+                    annee=annee,
+                    cible=cible,
+                    unite=unite,
+                    notes=MENTION_DEMO,
+                    date_accord=_date_accord(conference, annee) if installee or conference is None else None,
                 )
-    crees = bulk_create_with_history(
-        nouveaux, Objectif, default_user=uesl, default_change_reason="Données de démonstration"
-    )
+                if objectif.date_accord:  # the history tells when the target was agreed, not when the demo ran
+                    objectif._history_date = _moment(objectif.date_accord, 11)
+                nouveaux.append(objectif)
+    crees = bulk_create_with_history(nouveaux, Objectif, default_user=uesl, default_change_reason=MOTIF_DEMO)
     bilan.compter("objectifs", crees=len(crees), presents=len(existants))
 
-    realisations = [realisation for objectif in crees for realisation in _realisations(objectif, uesl)]
-    bulk_create_with_history(
-        realisations, Realisation, default_user=uesl, default_change_reason="Données de démonstration"
+    revisions = _reviser_cibles(crees, uesl)
+    bilan.compter(
+        "revisions",
+        crees=len(revisions),
+        presents=RevisionCible.objects.filter(objectif__aire__in=aires.values()).count() - len(revisions),
     )
-    if crees:
-        Objectif.objects.filter(pk__in=[objectif.pk for objectif in crees]).recalculer_cumuls()
-    tous = Realisation.objects.filter(objectif__aire__in=aires.values()).count()
-    bilan.compter("realisations", crees=len(realisations), presents=tous - len(realisations))
+
+    closes = ClotureAnnee.objects.annees_closes()
+    realisations = _creer_realisations([objectif for objectif in crees if objectif.annee not in closes], comptes)
+    tous = Realisation.objects.filter(objectif__aire__in=aires.values())
+    bilan.compter("realisations", crees=len(realisations), presents=tous.count() - len(realisations))
+    crees_par_etat = Counter(realisation.etat for realisation in realisations)
+    par_etat = dict(tous.order_by().values_list("etat").annotate(n=Count("pk")))
+    for etat in EtatRealisation:
+        bilan.compter(etat, crees=crees_par_etat[etat], presents=par_etat.get(etat, 0) - crees_par_etat[etat])
+
+
+def _dispositifs(code):
+    """Social housing and three other schemes drawn for the area, in the order their objectives are listed."""
+    hasard = _hasard("dispositifs", code)
+    autres = [dispositif for dispositif in Dispositif if dispositif != Dispositif.LOGEMENT_SOCIAL]
+    return [Dispositif.LOGEMENT_SOCIAL, *sorted(hasard.sample(autres, k=3))]
+
+
+def _moment(date, heure, jours=0, minutes=0):
+    """An aware datetime on `date` (plus `jours`) at `heure` local time: figures are recorded in office hours."""
+    naif = datetime.datetime.combine(date + datetime.timedelta(days=jours), datetime.time(heure, minutes))
+    return timezone.make_aware(naif)
+
+
+def _reviser_cibles(objectifs, uesl):
+    """Revise the targets of `REVISIONS_DEMO` among the new objectives, with their reason in the history."""
+    par_cle = {(o.aire.code, o.annee, o.dispositif): o for o in objectifs}
+    revisions = []
+    for revision in REVISIONS_DEMO:
+        objectif = par_cle.get((revision.aire, revision.annee, revision.dispositif))
+        if objectif is None:
+            continue
+        revisee_le = _moment(revision.revisee_le, 15)
+        ancienne = objectif.cible
+        objectif.cible = ancienne + revision.ecart
+        objectif.version += 1
+        objectif._history_user, objectif._history_date = uesl, revisee_le
+        objectif._change_reason = revision.motif
+        objectif.save(update_fields=["cible", "version"])
+        creee = RevisionCible.objects.create(
+            objectif=objectif,
+            ancienne_cible=ancienne,
+            nouvelle_cible=objectif.cible,
+            motif=revision.motif,
+            revisee_par=uesl,
+        )
+        # `revisee_le` is set on creation by the model; the demo's revision took place during the period.
+        RevisionCible.objects.filter(pk=creee.pk).update(revisee_le=revisee_le)
+        revisions.append(creee)
+    return revisions
+
+
+def _creer_realisations(objectifs, comptes):
+    """The new objectives' achievements with their lifecycle (submitted, then validated or returned), and a history
+    of each step: its submission by the recorder, its examination by someone else."""
+    examens = {(e.aire, e.annee, e.rang_dispositif): e for e in EXAMENS_DEMO}
+    realisations = []
+    for objectif in objectifs:
+        saisies = _realisations(objectif)
+        code = objectif.aire.code
+        saisi_par, examinee_par = (comptes[nom] for nom in SAISIE_PAR_AIRE.get(code, SAISIE_PAR_DEFAUT))
+        examen = examens.get((code, objectif.annee, _dispositifs(code).index(objectif.dispositif)))
+        if examen and saisies:
+            saisies.append(_realisation_en_examen(objectif, saisies[-1].date))
+        for rang, realisation in enumerate(saisies):
+            hasard = _hasard("examen", code, objectif.dispositif, objectif.annee, rang)
+            etat = examen.etat if examen and rang == len(saisies) - 1 else EtatRealisation.VALIDEE
+            realisation.saisi_par = realisation.modifie_par = saisi_par
+            realisation.etat = etat
+            if etat == EtatRealisation.VALIDEE:
+                realisation.soumise_le = _moment(
+                    realisation.date, hasard.randint(9, 17), hasard.randint(1, 6), hasard.randrange(60)
+                )
+                realisation.examinee_le = realisation.soumise_le + datetime.timedelta(
+                    days=hasard.randint(2, 15), hours=hasard.randint(0, 5)
+                )
+            else:
+                jour = timezone.localdate() - datetime.timedelta(days=examen.age_jours)
+                realisation.soumise_le = _moment(jour, hasard.randint(9, 17), minutes=hasard.randrange(60))
+            if etat == EtatRealisation.RENVOYEE:
+                realisation.examinee_le = realisation.soumise_le + datetime.timedelta(days=1, hours=2)
+                realisation.commentaire_examen = COMMENTAIRE_RENVOI
+            if etat != EtatRealisation.SOUMISE:
+                realisation.examinee_par = examinee_par
+                realisation.version = 2
+            realisations.append(realisation)
+
+    # The model's own bulk write keeps the running totals of both sets and the pending counts.
+    Realisation.objects.bulk_create(realisations)
+    for realisation in realisations:
+        realisation.saisi_le = realisation.soumise_le  # recorded and submitted at once, not when the demo ran
+    Realisation.objects.bulk_update(realisations, ["saisi_le"], batch_size=500)
+    _historiser_realisations(realisations)
+    return realisations
+
+
+def _realisation_en_examen(objectif, apres):
+    """The latest figure of an objective, recorded after its validated ones: small, so the area keeps its pace."""
+    hasard = _hasard("en-examen", objectif.aire.code, objectif.dispositif, objectif.annee)
+    date = min(apres + datetime.timedelta(days=hasard.randint(5, 40)), datetime.date(objectif.annee, 12, 28))
+    return Realisation(
+        objectif=objectif,
+        date=date,
+        quantite=max(1, round(objectif.cible * hasard.uniform(0.03, 0.08))),
+        commentaire=MENTION_DEMO,
+    )
+
+
+def _historiser_realisations(realisations):
+    """One history entry for the submission, and one for the examination when there was one."""
+    champs = [champ.attname for champ in Realisation._meta.concrete_fields]
+    soumissions, examens = [], []
+    for realisation in realisations:
+        soumission = Realisation(**{champ: getattr(realisation, champ) for champ in champs})
+        soumission.etat, soumission.version = EtatRealisation.SOUMISE, 1
+        soumission.examinee_par_id, soumission.examinee_le, soumission.commentaire_examen = None, None, ""
+        soumission._history_user, soumission._history_date = realisation.saisi_par, realisation.soumise_le
+        soumission._change_reason = MOTIF_DEMO
+        soumissions.append(soumission)
+        if realisation.examinee_le:
+            realisation._history_user, realisation._history_date = realisation.examinee_par, realisation.examinee_le
+            realisation._change_reason = (
+                "Validation"
+                if realisation.etat == EtatRealisation.VALIDEE
+                else f"Renvoi : {realisation.commentaire_examen}"
+            )
+            examens.append(realisation)
+    Realisation.history.bulk_history_create(soumissions, batch_size=500)
+    Realisation.history.bulk_history_create(examens, batch_size=500, update=True)
+
+
+def _clore_annee(bilan, uesl):
+    """Close 2013, as the UESL team did once its figures were validated; a closing already recorded is left as is,
+    reopened or not, and the year stays open while anything in it awaits validation."""
+    cloture = ClotureAnnee.objects.filter(annee=ANNEE_CLOSE_DEMO).first()
+    en_suspens = Realisation.objects.filter(
+        objectif__annee=ANNEE_CLOSE_DEMO, etat__in=[EtatRealisation.SOUMISE, EtatRealisation.RENVOYEE]
+    )
+    creee = cloture is None and not en_suspens.exists()
+    if creee:
+        cloture = ClotureAnnee(
+            annee=ANNEE_CLOSE_DEMO, close=True, close_le=_moment(DATE_CLOTURE_DEMO, 11), close_par=uesl
+        )
+        cloture._history_user, cloture._history_date = uesl, cloture.close_le
+        cloture._change_reason = f"Clôture de l'année {ANNEE_CLOSE_DEMO} : chiffres validés."
+        cloture.save()
+    bilan.compter("clotures", crees=creee, presents=ClotureAnnee.objects.closes().count() - creee)
 
 
 def _date_accord(conference, annee):
@@ -705,7 +930,7 @@ def _date_accord(conference, annee):
     return max(conference.date_installation, datetime.date(2012, 12, 10)) + datetime.timedelta(days=30)
 
 
-def _realisations(objectif, uesl):
+def _realisations(objectif):
     """Two to four dated achievements within the target's year, adding up to the area's pace against the target."""
     rythme = RYTHMES[RYTHME_DES_AIRES[objectif.aire.code]]
     if rythme is None:
@@ -723,8 +948,6 @@ def _realisations(objectif, uesl):
             date=datetime.date(objectif.annee, m, hasard.randint(1, 28)),
             quantite=quantite,
             commentaire=MENTION_DEMO,
-            saisi_par=uesl,
-            etat="validee",
         )
         for m, quantite in zip(mois, quantites, strict=True)
         if quantite > 0

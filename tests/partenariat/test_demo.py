@@ -9,7 +9,9 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.db.models import Count, F, Max, Min, Sum
 from django.test import RequestFactory
+from django.utils import timezone
 
 from aires_urbaines.models import AireUrbaine, BassinEmploi, EntreePhase, PhaseDeploiement, Tension
 from aires_urbaines.services import (
@@ -18,10 +20,11 @@ from aires_urbaines.services import (
     inscrire_aires_dans_phase,
 )
 from conferences.models import ConferenceTerritoriale, EtatInstallation
-from engagements.models import Objectif, Realisation
+from engagements.models import ClotureAnnee, Objectif, Realisation, RevisionCible
 from partenariat import demo
 from partenariat.models import Protocole, Signataire
 from partenariat.roles import ELUS, EQUIPE_UESL, MODELES_TECHNIQUES, SECRETARIAT_CONFERENCE
+from tests import fabriques
 
 pytestmark = pytest.mark.django_db
 
@@ -134,19 +137,177 @@ def test_les_objectifs_et_les_realisations(charge):
     assert set(Objectif.objects.values_list("aire__code", flat=True)) == set(demo.CODES_PRIORITAIRES)
     assert set(Objectif.objects.values_list("annee", flat=True)) == {2013, 2014, 2015}
     assert Objectif.objects.values("dispositif").distinct().count() > 3
-    uesl = get_user_model().objects.get(username="uesl")
-    assert not Realisation.objects.exclude(saisi_par=uesl).exists()
     assert not Realisation.objects.filter(objectif__aire__code="015").exists()
     for realisation in Realisation.objects.select_related("objectif"):
         assert realisation.date.year == realisation.objectif.annee
 
     def taux(code):
         objectifs = Objectif.objects.filter(aire__code=code)
-        realise = Realisation.objects.filter(objectif__in=objectifs).values_list("quantite", flat=True)
+        realise = Realisation.objects.filter(objectif__in=objectifs, etat="validee").values_list("quantite", flat=True)
         return sum(realise) / sum(objectifs.values_list("cible", flat=True))
 
     assert taux("002") > 1.1  # ahead
     assert taux("003") < 0.75  # late
+
+
+def test_lyon_saisit_ses_chiffres_et_l_equipe_uesl_les_valide(charge):
+    """Lyon's secretariat records Lyon's figures, the UESL team records the others'; nobody examines their own."""
+    lyon = Realisation.objects.filter(objectif__aire__code="002")
+    assert set(lyon.values_list("saisi_par__username", "modifie_par__username")) == {
+        ("secretariat-lyon", "secretariat-lyon")
+    }
+    autres = Realisation.objects.exclude(objectif__aire__code="002")
+    assert set(autres.values_list("saisi_par__username", "modifie_par__username")) == {("uesl", "uesl")}
+    assert set(lyon.exclude(etat="soumise").values_list("examinee_par__username", flat=True)) == {"uesl"}
+    assert set(autres.exclude(etat="soumise").values_list("examinee_par__username", flat=True)) == {"admin"}
+    for realisation in Realisation.objects.exclude(etat="soumise"):
+        assert realisation.examinee_par_id != realisation.saisi_par_id
+        assert realisation.saisi_le == realisation.soumise_le < realisation.examinee_le < timezone.now()
+
+
+def test_chaque_etat_des_realisations_est_montre(charge):
+    par_etat = dict(Realisation.objects.order_by().values_list("etat").annotate(n=Count("pk")))
+    assert par_etat["soumise"] == 7 and par_etat["renvoyee"] == 2
+    assert par_etat["validee"] > 300  # most figures are validated
+
+    # Lyon's pending items were recorded by its secretariat: the UESL team may validate them (four eyes).
+    en_attente = Realisation.objects.filter(etat="soumise")
+    assert set(en_attente.filter(objectif__aire__code="002").values_list("saisi_par__username", flat=True)) == {
+        "secretariat-lyon"
+    }
+    assert en_attente.filter(objectif__aire__code="002").count() == 4
+    assert set(en_attente.exclude(objectif__aire__code="002").values_list("saisi_par__username", flat=True)) == {"uesl"}
+    assert not en_attente.exclude(examinee_par=None).exists() and not en_attente.exclude(examinee_le=None).exists()
+    # Submitted days or weeks ago, so the queue's age filter sorts them.
+    ages = sorted((timezone.now() - realisation.soumise_le).days for realisation in en_attente)
+    assert ages[0] < 7 and ages[-1] > 30 and len(set(ages)) == len(ages)
+
+    renvoyees = Realisation.objects.filter(etat="renvoyee")
+    assert set(renvoyees.values_list("saisi_par__username", "examinee_par__username", "commentaire_examen")) == {
+        ("secretariat-lyon", "uesl", "Merci de joindre le compte rendu de la réunion.")
+    }
+    # 2013 is closed: nothing of that year is pending or returned.
+    assert not Realisation.objects.filter(objectif__annee=2013).exclude(etat="validee").exists()
+
+
+def test_l_historique_montre_chaque_etape(charge):
+    renvoyee = Realisation.objects.filter(etat="renvoyee").first()
+    etapes = [
+        (h.history_type, h.history_user.username, h.etat, h.version, h.history_date, h.history_change_reason)
+        for h in renvoyee.history.order_by("history_date")
+    ]
+    assert etapes == [
+        ("+", "secretariat-lyon", "soumise", 1, renvoyee.soumise_le, "Données de démonstration"),
+        (
+            "~",
+            "uesl",
+            "renvoyee",
+            2,
+            renvoyee.examinee_le,
+            "Renvoi : Merci de joindre le compte rendu de la réunion.",
+        ),
+    ]
+    validee = Realisation.objects.filter(etat="validee", objectif__aire__code="004").first()
+    assert [(h.history_user.username, h.etat, h.history_date) for h in validee.history.order_by("history_date")] == [
+        ("uesl", "soumise", validee.soumise_le),
+        ("admin", "validee", validee.examinee_le),
+    ]
+    en_attente = Realisation.objects.filter(etat="soumise").first()
+    assert [(h.history_type, h.etat) for h in en_attente.history.all()] == [("+", "soumise")]
+    # One entry per step, for every achievement.
+    assert (
+        Realisation.history.count() == Realisation.objects.count() + Realisation.objects.exclude(etat="soumise").count()
+    )
+
+
+def test_les_cumuls_sont_les_sommes_des_realisations_validees_et_provisoires(charge):
+    def totaux(objectif, etats):
+        return objectif.realisations.filter(etat__in=etats).aggregate(
+            s=Sum("quantite", default=0), n=Count("pk"), premiere=Min("date"), derniere=Max("date")
+        )
+
+    for objectif in Objectif.objects.all():
+        validees, provisoires = totaux(objectif, ["validee"]), totaux(objectif, ["validee", "soumise"])
+        assert (
+            objectif.realise_cumule,
+            objectif.nb_realisations,
+            objectif.premiere_realisation,
+            objectif.derniere_realisation,
+        ) == tuple(validees.values()), objectif
+        assert (
+            objectif.realise_provisoire,
+            objectif.nb_provisoires,
+            objectif.premiere_provisoire,
+            objectif.derniere_provisoire,
+        ) == tuple(provisoires.values()), objectif
+        assert objectif.nb_en_attente == objectif.realisations.filter(etat="soumise").count()
+    assert Objectif.objects.filter(nb_en_attente__gt=0).count() == 7
+    # A pending item counts in the provisional figures only; a returned one in neither.
+    lyon_2015 = Objectif.objects.filter(aire__code="002", annee=2015)
+    assert sum(o.realise_provisoire - o.realise_cumule for o in lyon_2015) == sum(
+        Realisation.objects.filter(objectif__in=lyon_2015, etat="soumise").values_list("quantite", flat=True)
+    )
+
+
+def test_une_cible_revisee_avec_son_motif(charge):
+    uesl = get_user_model().objects.get(username="uesl")
+    revisees = Objectif.objects.filter(aire__code="002", dispositif="logement_social").exclude(
+        cible=F("cible_initiale")
+    )
+    assert sorted(revisees.values_list("annee", flat=True)) == [2014, 2015]
+    assert (
+        not Objectif.objects.exclude(aire__code="002", dispositif="logement_social")
+        .exclude(cible=F("cible_initiale"))
+        .exists()
+    )
+    objectif = revisees.get(annee=2014)
+    assert objectif.cible_revisee and objectif.cible == objectif.cible_initiale - 90
+    revision = RevisionCible.objects.get(objectif=objectif)
+    assert (revision.ancienne_cible, revision.nouvelle_cible, revision.revisee_par) == (
+        objectif.cible_initiale,
+        objectif.cible,
+        uesl,
+    )
+    assert revision.motif == "Report de deux opérations à 2015 après un recours contentieux."
+    assert revision.revisee_le.date() == datetime.date(2014, 9, 18)
+    historique = [(h.cible, h.history_user, h.history_change_reason) for h in objectif.history.order_by("history_date")]
+    assert historique == [
+        (objectif.cible_initiale, uesl, "Données de démonstration"),
+        (objectif.cible, uesl, revision.motif),
+    ]
+    assert objectif.version == 2
+    assert RevisionCible.objects.get(objectif__annee=2015).nouvelle_cible == revisees.get(annee=2015).cible
+
+
+def test_l_annee_2013_est_close(charge):
+    cloture = ClotureAnnee.objects.get()
+    assert (cloture.annee, cloture.close, cloture.close_par.username) == (2013, True, "uesl")
+    assert timezone.localtime(cloture.close_le).date() == datetime.date(2014, 2, 14)
+    assert ClotureAnnee.objects.annees_closes() == {2013}
+    assert [(h.history_type, h.history_user.username, h.close) for h in cloture.history.all()] == [("+", "uesl", True)]
+
+
+def test_une_annee_deja_close_ne_recoit_aucune_realisation_de_demonstration():
+    admin = get_user_model().objects.create_user("responsable")
+    ClotureAnnee.objects.create(annee=2013, close_le=timezone.now(), close_par=admin)
+
+    sortie = charger()
+
+    assert Objectif.objects.filter(annee=2013).count() == 48
+    assert not Realisation.objects.filter(objectif__annee=2013).exists()
+    assert Realisation.objects.filter(objectif__annee=2014).exists()
+    assert ClotureAnnee.objects.get().close_par == admin  # never overwritten
+    assert "Années closes : 0 créée, 1 déjà présente" in sortie
+
+
+def test_une_realisation_2013_en_attente_laisse_l_annee_ouverte():
+    objectif = fabriques.objectif(fabriques.aire("900"), annee=2013)
+    fabriques.realisation(objectif, 5, datetime.date(2013, 5, 2), etat="soumise")
+
+    sortie = charger()
+
+    assert not ClotureAnnee.objects.exists()
+    assert "Années closes : 0 créée, 0 déjà présente" in sortie
 
 
 def test_les_donnees_chargees_passent_la_validation_des_modeles(charge):
@@ -161,17 +322,34 @@ def test_la_sortie_dit_ce_qui_a_ete_cree(charge):
     assert "Signataires : 4 créés, 0 déjà présent" in charge
     assert "Clauses : 5 créées, 0 déjà présente" in charge
     assert "Aires urbaines prioritaires : 12 créées" in charge
+    assert "Réalisations validées : 400 créées, 0 déjà présente" in charge
+    assert "Réalisations en attente de validation : 7 créées, 0 déjà présente" in charge
+    assert "Réalisations renvoyées : 2 créées, 0 déjà présente" in charge
+    assert "Révisions de cible : 2 créées, 0 déjà présente" in charge
+    assert "Années closes : 1 créée, 0 déjà présente" in charge
+
+
+def contenu_du_suivi():
+    """Every stored value of the objectives, achievements, revisions and closings (running totals included)."""
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for model in (Objectif, Realisation, RevisionCible, ClotureAnnee)
+    }
 
 
 def test_un_second_chargement_ne_change_rien(charge):
     avant = etat_de_la_base()
+    suivi = contenu_du_suivi()
     mots_de_passe = dict(get_user_model().objects.values_list("username", "password"))
 
     sortie = charger()
 
     assert etat_de_la_base() == avant
+    assert contenu_du_suivi() == suivi
     assert dict(get_user_model().objects.values_list("username", "password")) == mots_de_passe
     assert "Signataires : 0 créé, 4 déjà présents" in sortie
+    assert "Réalisations en attente de validation : 0 créée, 7 déjà présentes" in sortie
+    assert "Années closes : 0 créée, 1 déjà présente" in sortie
     assert "Tout était déjà chargé" in sortie
 
 
