@@ -4,18 +4,26 @@ import datetime
 import itertools
 import random
 import time
+from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aires_urbaines.models import AireUrbaine, BassinEmploi, Commune
 from conferences.models import ConferenceTerritoriale, MembreConference, Reunion
-from engagements.avancement import noter_modification
+from engagements.avancement import EtatRealisation, noter_modification
 from engagements.models import Dispositif, Objectif, Realisation, Unite
 
 PREFIXE = "Charge – "
 NOTE_OBJECTIF = PREFIXE + "objectif généré"
+# Shares of achievements awaiting validation and returned, as a busy network has them: the validation queue and
+# the pending counts are measured on realistic volumes; the others are validated.
+PART_SOUMISES = 0.02
+PART_RENVOYEES = 0.005
+AGE_MAX_JOURS = 90
+COMMENTAIRE_RENVOI = PREFIXE + "merci de joindre le justificatif"
 ORGANISATIONS = [("employeurs", o) for o in ("MEDEF", "CGPME", "UPA")] + [
     ("salaries", o) for o in ("CGT", "CFDT", "CGT-FO", "CFTC", "CFE-CGC")
 ]
@@ -24,7 +32,8 @@ ORGANISATIONS = [("employeurs", o) for o in ("MEDEF", "CGPME", "UPA")] + [
 class Command(BaseCommand):
     help = (
         "Crée un jeu de données de charge reproductible : une conférence par zone d'emploi, leurs membres et "
-        "réunions, des objectifs et des réalisations en masse (après importer_communes)."
+        "réunions, des objectifs et des réalisations en masse (après importer_communes), dont 2 % en attente de "
+        "validation et 0,5 % renvoyées."
     )
 
     def add_arguments(self, parser):
@@ -42,7 +51,9 @@ class Command(BaseCommand):
             raise CommandError(_("Aucune aire urbaine : lancez d'abord importer_communes."))
         debut = time.perf_counter()
         with transaction.atomic():
-            nb_conf, nb_objectifs, nb_realisations = generer(aires, objectifs, realisations, random.Random(graine))
+            nb_conf, nb_objectifs, nb_realisations, par_etat = generer(
+                aires, objectifs, realisations, random.Random(graine)
+            )
         if connection.vendor == "postgresql":
             # Fresh statistics (the planner misjudges bulk-loaded tables) and a visibility map, so that sums over
             # an objective's achievements read the covering index only; VACUUM cannot run in a transaction.
@@ -59,6 +70,10 @@ class Command(BaseCommand):
                 "realisations": nb_realisations,
                 "duree": time.perf_counter() - debut,
             }
+        )
+        self.stdout.write(
+            _("Dont %(soumises)s en attente de validation et %(renvoyees)s renvoyées.")
+            % {"soumises": par_etat[EtatRealisation.SOUMISE], "renvoyees": par_etat[EtatRealisation.RENVOYEE]}
         )
 
 
@@ -135,25 +150,50 @@ def generer(aires, nb_objectifs, nb_realisations, hasard):
         ),
         batch_size=5_000,
     )
-    total = 0
+    total, par_etat = 0, Counter()
     if objectifs and nb_realisations:
         tirages = []
         for n in range(nb_realisations):
             rang = n % len(objectifs)
             jour = hasard.randrange(0, 365)
             tirages.append((rang, jour, hasard.randrange(0, objectifs[rang].cible // 5 + 2)))
+        examens = _etats_et_anciennetes(nb_realisations, hasard)
         # Inserted objective by objective: each lot's `bulk_create` then recomputes the running totals of a few
         # thousand objectives, not of every objective in each of the 25 lots. Same draws, so the same figures.
         tirages.sort(key=lambda tirage: tirage[0])
+        maintenant = timezone.now().replace(microsecond=0)
         for debut in range(0, len(tirages), 20_000):
-            lot = [
-                Realisation(
-                    objectif=objectifs[rang],
-                    date=datetime.date(objectifs[rang].annee, 1, 1) + datetime.timedelta(days=jour),
-                    quantite=quantite,
-                    etat="validee",
+            lot = []
+            for n, (rang, jour, quantite) in enumerate(tirages[debut : debut + 20_000], start=debut):
+                etat, age = examens.get(n, (EtatRealisation.VALIDEE, None))
+                soumise_le = maintenant - datetime.timedelta(minutes=age) if age is not None else None
+                renvoyee = etat == EtatRealisation.RENVOYEE
+                lot.append(
+                    Realisation(
+                        objectif=objectifs[rang],
+                        date=datetime.date(objectifs[rang].annee, 1, 1) + datetime.timedelta(days=jour),
+                        quantite=quantite,
+                        etat=etat,
+                        soumise_le=soumise_le,
+                        examinee_le=soumise_le + datetime.timedelta(minutes=age // 2) if renvoyee else None,
+                        commentaire_examen=COMMENTAIRE_RENVOI if renvoyee else "",
+                    )
                 )
-                for rang, jour, quantite in tirages[debut : debut + 20_000]
-            ]
             total += len(Realisation.objects.bulk_create(lot))
-    return len(conferences), len(objectifs), total
+            par_etat.update(realisation.etat for realisation in lot)
+    return len(conferences), len(objectifs), total, par_etat
+
+
+def _etats_et_anciennetes(nb_realisations, hasard):
+    """Rank of each achievement not validated → (state, minutes since its submission): exact shares, spread over
+    every objective and over the last `AGE_MAX_JOURS` days, drawn after the figures so these stay the same."""
+    nb_soumises = round(nb_realisations * PART_SOUMISES)
+    nb_renvoyees = round(nb_realisations * PART_RENVOYEES)
+    rangs = hasard.sample(range(nb_realisations), nb_soumises + nb_renvoyees)
+    return {
+        n: (
+            EtatRealisation.SOUMISE if i < nb_soumises else EtatRealisation.RENVOYEE,
+            hasard.randrange(60, AGE_MAX_JOURS * 24 * 60),
+        )
+        for i, n in enumerate(rangs)
+    }
