@@ -56,7 +56,8 @@ def test_rapport_national_2014_lignes_par_aire_egales_a_la_base_et_a_l_export(cl
     # Independent computation straight from the tables: targets agreed by the end of 2014, achievements up to then.
     attendu = defaultdict(lambda: [0, 0])
     for objectif in Objectif.objects.filter(annee=2014).convenus_au(FIN_2014).select_related("aire"):
-        realise = objectif.realisations.filter(date__lte=FIN_2014).aggregate(s=Sum("quantite"))["s"] or 0
+        validees = objectif.realisations.filter(date__lte=FIN_2014, etat="validee")  # pending ones do not count
+        realise = validees.aggregate(s=Sum("quantite"))["s"] or 0
         attendu[(objectif.aire.code, objectif.aire.nom)][0] += objectif.cible
         attendu[(objectif.aire.code, objectif.aire.nom)][1] += realise
     assert len(attendu) == 12
