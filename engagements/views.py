@@ -19,6 +19,7 @@ from partenariat.commun.historique import historique_de
 from partenariat.commun.listes import DateDeReferenceMixin, ListeView
 from partenariat.commun.nombres import nombre
 from partenariat.commun.saisie import EditionView, ErreurMetier
+from partenariat.pieces_jointes import PiecesJointesMixin
 
 from . import services
 from .filters import ObjectifFilter
@@ -78,7 +79,7 @@ class ObjectifDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView)
         return context
 
 
-class RealisationDetailView(LoginRequiredMixin, DetailView):
+class RealisationDetailView(LoginRequiredMixin, PiecesJointesMixin, DetailView):
     model = Realisation
     template_name = "engagements/realisation_detail.html"
     context_object_name = "realisation"

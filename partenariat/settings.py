@@ -204,6 +204,17 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence files (justificatifs, comptes rendus…): a private folder that no URL serves, outside static files;
+    # they are downloaded through a view that checks the user's right. For an S3-compatible store, see the README.
+    "pieces_jointes": {
+        "BACKEND": "partenariat.commun.fichiers.StockagePrive",
+        "OPTIONS": {
+            "location": os.environ.get("PIECES_JOINTES_DIR", str(BASE_DIR / "var" / "pieces_jointes")),
+            "base_url": None,
+            "file_permissions_mode": 0o640,
+            "directory_permissions_mode": 0o750,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -212,6 +223,9 @@ STORAGES = {
         )
     },
 }
+
+# Largest evidence file accepted, in bytes (10 MB by default), checked while the upload streams in, before storage.
+TAILLE_MAX_PIECE_JOINTE = int(os.environ.get("TAILLE_MAX_PIECE_JOINTE", str(10 * 1024 * 1024)))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/tableau.html"
