@@ -224,9 +224,11 @@ def chemin_piece_jointe(piece, nom):
 class PieceJointeQuerySet(models.QuerySet):
     def de(self, objet):
         """The files attached to `objet` (an achievement, a meeting…), oldest first, with who deposited them."""
+        # Joined on the content type's natural key rather than its cached id: one query whatever the cache holds.
+        meta = type(objet)._meta
         return self.filter(
-            content_type=ContentType.objects.get_for_model(objet, for_concrete_model=False), object_id=objet.pk
-        ).select_related("deposee_par")
+            content_type__app_label=meta.app_label, content_type__model=meta.model_name, object_id=objet.pk
+        ).select_related("deposee_par", "content_type")
 
 
 class PieceJointe(models.Model):

@@ -296,3 +296,59 @@ class PiecesJointesMixin:
             "retour": self.request.get_full_path(),
         }
         return context
+
+
+def _valider_piece(fichier):
+    verifier_fichier(fichier)
+
+
+class JustificatifMixin:
+    """For the form that records a new achievement: an optional evidence file, attached in the same transaction.
+
+    It is checked like any deposit (content, name, size); the size limit is set up before the body is read, as in
+    the deposit views, so CSRF is checked in `post` rather than by the middleware.
+    """
+
+    nature_justificatif = NaturePiece.JUSTIFICATIF
+    limiteur = None
+
+    @method_decorator(csrf_exempt)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.creation:
+            self.limiteur = LimiteTailleHandler(request)
+            request.upload_handlers.insert(0, self.limiteur)
+        return csrf_protect(super().post)(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.creation:
+            form.fields["justificatif"] = forms.FileField(
+                label=_("Justificatif"),
+                required=False,
+                validators=[_valider_piece],
+                help_text=_("Facultatif : PDF, ODT, DOCX, ODS, XLSX, PNG ou JPEG ; %(max)s au plus.")
+                % {"max": _taille_lisible()},
+            )
+        return form
+
+    def form_valid(self, form):
+        if self.limiteur is not None and self.limiteur.trop_grand:
+            form.add_error("justificatif", message_trop_grand())
+            return self.form_invalid(form)
+        fichier = form.cleaned_data.get("justificatif")
+        if fichier:
+            # The view's own `enregistrer` (its service call), then the file, in one transaction: a refused file
+            # leaves no achievement, and the refusal shows on the form like any other.
+            enregistrer = self.enregistrer
+
+            def enregistrer_avec_justificatif(form):
+                with transaction.atomic():
+                    objet = enregistrer(form)
+                    joindre_piece(objet, self.nature_justificatif, fichier, self.request.user)
+                return objet
+
+            self.enregistrer = enregistrer_avec_justificatif
+        return super().form_valid(form)

@@ -370,3 +370,120 @@ def test_le_retour_ne_mene_jamais_hors_du_site(monde, client):
         {"nature": "justificatif", "fichier": televerse("a.pdf", types.pdf()), "retour": "https://ailleurs.example/"},
     )
     assert reponse["Location"] == "/"
+
+
+def saisir_realisation(client, monde, **fichier):
+    return client.post(
+        reverse("engagements:realisation_add", args=[monde.objectif_lyon.pk]),
+        {"date": "2013-10-01", "quantite": "45", "commentaire": "Résidence jeunes actifs", **fichier},
+    )
+
+
+def test_le_formulaire_de_realisation_propose_un_justificatif(monde, client):
+    acteurs.connecte(client, monde.utilisateurs["secretariat"])
+    contenu = client.get(reverse("engagements:realisation_add", args=[monde.objectif_lyon.pk])).content.decode()
+    assert 'enctype="multipart/form-data"' in contenu and 'name="justificatif"' in contenu
+    modification = client.get(reverse("engagements:realisation_edit", args=[monde.realisation_lyon.pk]))
+    assert 'name="justificatif"' not in modification.content.decode()
+
+
+def test_une_realisation_saisie_avec_son_justificatif(monde, client, stockage):
+    from engagements.models import Realisation
+
+    acteurs.connecte(client, monde.utilisateurs["secretariat"])
+    reponse = saisir_realisation(client, monde, justificatif=televerse("Compte rendu.pdf", types.pdf()))
+    assert reponse.status_code == 302
+    realisation = Realisation.objects.get(quantite=45)
+    piece = PieceJointe.objects.get()
+    assert (piece.objet, piece.nature, piece.nom_original) == (realisation, "justificatif", "Compte_rendu.pdf")
+    assert piece.deposee_par == monde.utilisateurs["secretariat"]
+    assert len(stockes(stockage)) == 1
+    page = client.get(reverse("engagements:realisation_detail", args=[realisation.pk])).content.decode()
+    assert reverse("piece_jointe_detail", args=[piece.pk]) in page
+
+
+def test_une_realisation_sans_justificatif_reste_possible(monde, client, stockage):
+    acteurs.connecte(client, monde.utilisateurs["secretariat"])
+    assert saisir_realisation(client, monde).status_code == 302
+    assert not PieceJointe.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("taille_max", "nom", "contenu", "message"),
+    [
+        (None, "cr.pdf", types.html(), "n&#x27;est pas d&#x27;un type accepté"),
+        (None, "cr.pdf", types.elf(), "n&#x27;est pas d&#x27;un type accepté"),
+        (2000, "cr.pdf", types.pdf() + b" " * 5000, "Le fichier dépasse la taille maximale autorisée"),
+    ],
+)
+def test_un_justificatif_refuse_n_enregistre_pas_la_realisation(
+    monde, client, stockage, settings, taille_max, nom, contenu, message
+):
+    from engagements.models import Realisation
+
+    if taille_max:
+        settings.TAILLE_MAX_PIECE_JOINTE = taille_max
+    acteurs.connecte(client, monde.utilisateurs["secretariat"])
+    reponse = saisir_realisation(client, monde, justificatif=televerse(nom, contenu))
+    assert reponse.status_code == 200
+    assert message in reponse.content.decode()
+    assert "Résidence jeunes actifs</textarea>" in reponse.content.decode()
+    assert not Realisation.objects.filter(quantite=45).exists()
+    assert not PieceJointe.objects.exists()
+    assert stockes(stockage) == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda m: reverse("engagements:realisation_add", args=[m.objectif_lyon.pk]),
+        lambda m: url_depot(m.realisation_lyon),
+    ],
+)
+def test_les_depots_restent_proteges_contre_la_falsification_de_requete(monde, stockage, url):
+    from django.test import Client
+
+    from engagements.models import Realisation
+
+    client = acteurs.connecte(Client(enforce_csrf_checks=True), monde.utilisateurs["secretariat"])
+    reponse = client.post(
+        url(monde),
+        {
+            "date": "2013-10-01",
+            "quantite": "45",
+            "nature": "justificatif",
+            "justificatif": televerse("a.pdf", types.pdf()),
+        },
+    )
+    assert reponse.status_code == 403
+    assert not Realisation.objects.filter(quantite=45).exists()
+    assert not PieceJointe.objects.exists()
+    assert stockes(stockage) == []
+
+
+def test_les_pages_avec_pieces_jointes_sont_du_html_valide(monde, client, tmp_path):
+    from tests.test_html_valide import commande_vnu, erreurs_vnu
+
+    commande = commande_vnu.__wrapped__()
+    secretariat = monde.utilisateurs["secretariat"]
+    piece_de(monde.realisation_lyon, secretariat, nom="Procès-verbal <livraison>.pdf")
+    piece_de(monde.reunion_lyon, secretariat)
+    piece_de(monde.association_lyon, secretariat)
+    piece_de(monde.observation_lyon, secretariat)
+    urls = [
+        page_realisation(monde),
+        reverse("engagements:realisation_add", args=[monde.objectif_lyon.pk]),
+        reverse("conferences:reunion_detail", args=[monde.reunion_lyon.pk]),
+        reverse("conferences:association_edit", args=[monde.association_lyon.pk]),
+        reverse("conferences:observation_edit", args=[monde.observation_lyon.pk]),
+    ]
+    pages = {}
+    for role in ("secretariat", "elu"):
+        acteurs.connecte(client, monde.utilisateurs[role])
+        for url in urls:
+            reponse = client.get(url)
+            if reponse.status_code == 200:
+                pages[f"{role} : {url}"] = reponse.content.decode()
+    assert len(pages) == 7
+    erreurs = erreurs_vnu(commande, pages, tmp_path)
+    assert not erreurs, "\n".join(erreurs)
