@@ -224,6 +224,26 @@ STORAGES = {
     },
 }
 
+# Or an S3-compatible object store (AWS S3, OVHcloud, Scaleway, MinIO…) through django-storages, when a bucket is
+# named: `pip install ".[s3]"`; keys from these variables or boto3's usual ones. Objects stay private (no ACL, signed
+# access only) and downloads still go through the application's view.
+if os.environ.get("PIECES_JOINTES_S3_BUCKET"):
+    STORAGES["pieces_jointes"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["PIECES_JOINTES_S3_BUCKET"],
+            "endpoint_url": os.environ.get("PIECES_JOINTES_S3_ENDPOINT") or None,
+            "region_name": os.environ.get("PIECES_JOINTES_S3_REGION") or None,
+            "access_key": os.environ.get("PIECES_JOINTES_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("PIECES_JOINTES_S3_SECRET_KEY") or None,
+            "addressing_style": os.environ.get("PIECES_JOINTES_S3_ADDRESSING_STYLE") or None,
+            "location": os.environ.get("PIECES_JOINTES_S3_PREFIXE", "pieces-jointes"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
 # Largest evidence file accepted, in bytes (10 MB by default), checked while the upload streams in, before storage.
 TAILLE_MAX_PIECE_JOINTE = int(os.environ.get("TAILLE_MAX_PIECE_JOINTE", str(10 * 1024 * 1024)))
 

@@ -487,3 +487,47 @@ def test_les_pages_avec_pieces_jointes_sont_du_html_valide(monde, client, tmp_pa
     assert len(pages) == 7
     erreurs = erreurs_vnu(commande, pages, tmp_path)
     assert not erreurs, "\n".join(erreurs)
+
+
+def test_un_compartiment_s3_nomme_remplace_le_dossier_prive(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        **os.environ,
+        "SECRET_KEY": "x",
+        "PIECES_JOINTES_S3_BUCKET": "justificatifs",
+        "PIECES_JOINTES_S3_ENDPOINT": "https://s3.fr-par.scw.cloud",
+        "PIECES_JOINTES_S3_REGION": "fr-par",
+    }
+    # The settings alone: django-storages is an optional extra, not installed here.
+    code = "import json, partenariat.settings as s; print(json.dumps(s.STORAGES['pieces_jointes']))"
+    sortie = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    reglage = json.loads(sortie.strip().splitlines()[-1])
+    assert reglage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert reglage["OPTIONS"]["bucket_name"] == "justificatifs"
+    assert reglage["OPTIONS"]["endpoint_url"] == "https://s3.fr-par.scw.cloud"
+    assert reglage["OPTIONS"]["default_acl"] is None and reglage["OPTIONS"]["file_overwrite"] is False
+
+
+def test_le_dossier_prive_par_defaut_n_est_ni_statique_ni_servi():
+    from partenariat import settings
+    from partenariat.commun.fichiers import StockagePrive
+
+    reglage = settings.STORAGES["pieces_jointes"]
+    assert reglage["BACKEND"] == "partenariat.commun.fichiers.StockagePrive"
+    dossier = reglage["OPTIONS"]["location"]
+    assert str(settings.BASE_DIR / "var") in dossier
+    assert str(settings.STATIC_ROOT) not in dossier and all(str(d) not in dossier for d in settings.STATICFILES_DIRS)
+    with pytest.raises(ValueError):
+        StockagePrive(location=dossier).url("pieces/x.pdf")
