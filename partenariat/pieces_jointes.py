@@ -27,7 +27,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from partenariat.commun.acces import exiger
 from partenariat.commun.fichiers import LimiteTailleHandler, message_trop_grand, taille_max, verifier_fichier
-from partenariat.commun.saisie import ErreurMetier
+from partenariat.commun.saisie import ErreurMetier, Formulaire
 from partenariat.models import NaturePiece, PieceJointe
 
 
@@ -118,7 +118,7 @@ def supprimer_piece(piece, user):
 # --- Forms ---------------------------------------------------------------------------------------------------------
 
 
-class FichierForm(forms.Form):
+class FichierForm(Formulaire):
     fichier = forms.FileField(label=_("Fichier"))
 
     def __init__(self, *args, limiteur=None, **kwargs):

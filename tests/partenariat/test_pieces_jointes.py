@@ -301,6 +301,21 @@ def test_supprimer_l_enregistrement_supprime_ses_pieces_et_leurs_fichiers(
     assert PieceJointe.history.filter(history_type="-").count() == 2
 
 
+def test_supprimer_une_conference_ou_un_objectif_emporte_les_pieces_de_leurs_enregistrements(
+    monde, stockage, django_capture_on_commit_callbacks
+):
+    uesl = monde.utilisateurs["uesl"]
+    piece_de(monde.reunion_lyon, uesl)
+    piece_de(monde.observation_lyon, uesl)
+    piece_de(monde.realisation_lyon, uesl)
+    gardee = piece_de(monde.reunion_marseille, uesl)
+    with django_capture_on_commit_callbacks(execute=True):
+        monde.objectif_lyon.delete()
+        monde.lyon.delete()
+    assert list(PieceJointe.objects.all()) == [gardee]
+    assert [str(c.relative_to(stockage)) for c in stockes(stockage)] == [gardee.fichier.name]
+
+
 def test_la_page_de_la_realisation_liste_les_pieces_et_propose_le_depot(monde, client, django_assert_max_num_queries):
     piece_de(monde.realisation_lyon, monde.utilisateurs["secretariat"], nom="Justificatif.pdf")
     piece_de(monde.realisation_lyon, monde.utilisateurs["uesl"], nom="Photo.png", contenu=types.png())
@@ -437,8 +452,10 @@ def test_un_justificatif_refuse_n_enregistre_pas_la_realisation(
     "url",
     [
         lambda m: reverse("engagements:realisation_add", args=[m.objectif_lyon.pk]),
+        lambda m: reverse("engagements:realisation_edit", args=[m.realisation_lyon.pk]),
         lambda m: url_depot(m.realisation_lyon),
     ],
+    ids=["saisie", "modification", "depot"],
 )
 def test_les_depots_restent_proteges_contre_la_falsification_de_requete(monde, stockage, url):
     from django.test import Client
