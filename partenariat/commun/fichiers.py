@@ -202,7 +202,8 @@ def verifier_fichier(fichier):
 
 def nom_de_stockage(prefixe, extension):
     """A storage path nobody can guess or collide with; the person's name for the file is kept apart."""
-    return f"{prefixe}/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{extension}"
+    aleatoire = uuid.uuid4().hex
+    return f"{prefixe}/{aleatoire[:2]}/{aleatoire}{extension}"
 
 
 class LimiteTailleHandler(FileUploadHandler):
