@@ -1,6 +1,7 @@
 """Territorial conferences installed by the social partners, and what they do: meetings, programming, observations."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partenariat.commun.dates import date_courte
-from partenariat.models import DATE_SIGNATURE
+from partenariat.models import DATE_SIGNATURE, NaturePiece
 
 
 class EtatInstallation(models.TextChoices):
@@ -189,7 +190,10 @@ class Reunion(models.Model):
     compte_rendu = models.TextField(_("compte rendu"), blank=True)
     nb_participants = models.PositiveIntegerField(_("nombre de participants"), null=True, blank=True)
     participants = models.TextField(_("participants"), blank=True, help_text=_("Un nom par ligne."))
+    pieces_jointes = GenericRelation("partenariat.PieceJointe", related_query_name="reunion")
     history = HistoricalRecords()
+
+    NATURES_PIECES = (NaturePiece.COMPTE_RENDU, NaturePiece.FEUILLE_PRESENCE)
 
     class Meta:
         verbose_name = _("réunion")
@@ -240,7 +244,10 @@ class AssociationProgrammation(models.Model):
     date_association = models.DateField(_("date d'association"), null=True, blank=True)
     date_avis = models.DateField(_("date de l'avis"), null=True, blank=True)
     commentaire = models.TextField(_("commentaire"), blank=True)
+    pieces_jointes = GenericRelation("partenariat.PieceJointe", related_query_name="association")
     history = HistoricalRecords()
+
+    NATURES_PIECES = (NaturePiece.DELIBERATION, NaturePiece.AVIS)
 
     class Meta:
         verbose_name = _("association aux travaux de programmation")
@@ -298,7 +305,10 @@ class Observation(models.Model):
     date = models.DateField(_("date"), db_index=True)
     resume = models.TextField(_("résumé"), blank=True)
     chiffres_cles = models.TextField(_("chiffres clés"), blank=True, help_text=_("Un chiffre par ligne."))
+    pieces_jointes = GenericRelation("partenariat.PieceJointe", related_query_name="observation")
     history = HistoricalRecords(m2m_fields=[aires])
+
+    NATURES_PIECES = (NaturePiece.ETUDE,)
 
     class Meta:
         verbose_name = _("observation partagée")

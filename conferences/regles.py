@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from aires_urbaines.models import AireUrbaine, Intercommunalite
 from partenariat.commun.acces import declarer_permissions
-from partenariat.roles import a_portee_nationale
+from partenariat.roles import a_portee_nationale, lit_tout
 
 from .models import AssociationProgrammation, ConferenceTerritoriale
 
@@ -127,6 +127,23 @@ def gere_la_conference_de(user, objet):
     return peut_gerer_conference(user, conference)
 
 
+def voit_les_pieces_de(user, objet):
+    """Evidence files of a meeting, association or observation: every reader with national scope, or its secretariat."""
+    return lit_tout(user) or gere_la_conference_de(user, objet)
+
+
+def regle_de_modification(permission):
+    """Depositing, replacing or deleting a record's files is changing the record: whatever its rule says."""
+
+    def peut_modifier(user, objet):
+        return user.has_perm(permission, objet)
+
+    peut_modifier.__name__ = f"peut_{permission.replace('.', '_')}"
+    return peut_modifier
+
+
+MODELES_A_PIECES = ("reunion", "associationprogrammation", "observation")
+
 PERMISSIONS = {
     "conferences.add_conferenceterritoriale": ("conferences.add_conferenceterritoriale", peut_modifier_conference),
     "conferences.change_conferenceterritoriale": (
@@ -142,6 +159,18 @@ PERMISSIONS = {
         f"conferences.{action}_{modele}": (f"conferences.{action}_{modele}", gere_la_conference_de)
         for action in ("add", "change")
         for modele in ("reunion", "associationprogrammation", "observation")
+    },
+    # Evidence files (partenariat.PieceJointe), asked about the record they document.
+    **{
+        f"conferences.voir_pieces_{modele}": ("partenariat.view_piecejointe", voit_les_pieces_de)
+        for modele in MODELES_A_PIECES
+    },
+    **{
+        f"conferences.gerer_pieces_{modele}": (
+            "partenariat.add_piecejointe",
+            regle_de_modification(f"conferences.change_{modele}"),
+        )
+        for modele in MODELES_A_PIECES
     },
 }
 

@@ -9,6 +9,7 @@ from django.views.generic import DetailView
 from partenariat.commun.dates import date_courte
 from partenariat.commun.historique import historique_de
 from partenariat.commun.saisie import EditionView, sans_validation_formset
+from partenariat.pieces_jointes import PiecesJointesMixin
 
 from . import services
 from .calendrier import calendrier_reunions
@@ -52,7 +53,7 @@ class ReunionsCalendrierView(LoginRequiredMixin, DetailView):
         return reponse
 
 
-class ReunionDetailView(LoginRequiredMixin, DetailView):
+class ReunionDetailView(LoginRequiredMixin, PiecesJointesMixin, DetailView):
     model = Reunion
     template_name = "conferences/reunion_detail.html"
     context_object_name = "reunion"
@@ -259,7 +260,7 @@ class AssociationCreateView(ActiviteView):
         return services.enregistrer_association(form.instance, self.request.user)
 
 
-class AssociationUpdateView(AssociationCreateView):
+class AssociationUpdateView(PiecesJointesMixin, AssociationCreateView):
     creation = False
     permission_required = "conferences.change_associationprogrammation"
     titre = _("Modifier l'association « %(objet)s »")
@@ -280,7 +281,7 @@ class ObservationCreateView(ActiviteView):
         return services.enregistrer_observation(form.instance, self.request.user, form.cleaned_data["aires"])
 
 
-class ObservationUpdateView(ObservationCreateView):
+class ObservationUpdateView(PiecesJointesMixin, ObservationCreateView):
     creation = False
     permission_required = "conferences.change_observation"
     titre = _("Modifier l'observation « %(objet)s »")

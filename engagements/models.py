@@ -1,6 +1,7 @@
 """Shared housing objectives per area, scheme and year, and the achievements that measure them."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partenariat.commun.dates import date_courte
-from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
+from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE, NaturePiece
 
 from . import avancement
 
@@ -299,7 +300,10 @@ class Realisation(models.Model):
     commentaire_examen = models.TextField(_("commentaire de l'examen"), blank=True)
     # The bulk import that created it, so that the validation queue can take a whole import at once.
     lot_import = models.UUIDField(_("import"), null=True, blank=True, db_index=True, editable=False)
+    pieces_jointes = GenericRelation("partenariat.PieceJointe", related_query_name="realisation")
     history = HistoricalRecords()
+
+    NATURES_PIECES = (NaturePiece.JUSTIFICATIF,)
 
     objects = RealisationQuerySet.as_manager()
 

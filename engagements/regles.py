@@ -7,9 +7,9 @@ achievement follows its objective.
 
 from django.db.models import Q
 
-from conferences.regles import ids_aires_modifiables, ids_conferences_du_secretariat
+from conferences.regles import ids_aires_modifiables, ids_conferences_du_secretariat, regle_de_modification
 from partenariat.commun.acces import declarer_permissions
-from partenariat.roles import a_portee_nationale
+from partenariat.roles import a_portee_nationale, lit_tout
 
 from .models import Objectif
 
@@ -38,6 +38,11 @@ def peut_modifier_realisation(user, realisation):
     return peut_modifier_objectif(user, realisation.objectif)
 
 
+def voit_les_pieces_de(user, realisation):
+    """An achievement's evidence: every reader with national scope, or the secretariat its objective belongs to."""
+    return lit_tout(user) or peut_modifier_realisation(user, realisation)
+
+
 def objectifs_modifiables(user):
     """Objectives the user may change or record achievements on: the queryset form of `peut_modifier_objectif`."""
     if a_portee_nationale(user):
@@ -56,6 +61,12 @@ PERMISSIONS = {
     "engagements.change_objectif": ("engagements.change_objectif", peut_modifier_objectif),
     "engagements.add_realisation": ("engagements.add_realisation", peut_modifier_realisation),
     "engagements.change_realisation": ("engagements.change_realisation", peut_modifier_realisation),
+    # Evidence files (partenariat.PieceJointe), asked about the achievement they document.
+    "engagements.voir_pieces_realisation": ("partenariat.view_piecejointe", voit_les_pieces_de),
+    "engagements.gerer_pieces_realisation": (
+        "partenariat.add_piecejointe",
+        regle_de_modification("engagements.change_realisation"),
+    ),
 }
 
 

@@ -19,6 +19,7 @@ from partenariat.commun.historique import historique_de
 from partenariat.commun.listes import DateDeReferenceMixin, ListeView
 from partenariat.commun.nombres import nombre
 from partenariat.commun.saisie import EditionView, ErreurMetier
+from partenariat.pieces_jointes import JustificatifMixin, PiecesJointesMixin
 
 from . import services
 from .filters import ObjectifFilter
@@ -78,7 +79,7 @@ class ObjectifDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView)
         return context
 
 
-class RealisationDetailView(LoginRequiredMixin, DetailView):
+class RealisationDetailView(LoginRequiredMixin, PiecesJointesMixin, DetailView):
     model = Realisation
     template_name = "engagements/realisation_detail.html"
     context_object_name = "realisation"
@@ -156,8 +157,11 @@ class ObjectifUpdateView(ObjectifCreateView):
         return services.modifier_objectif(form.instance, self.request.user, form.cleaned_data["version"])
 
 
-class RealisationCreateView(EditionView):
-    """A new achievement belongs to the objective of the URL; the permission is asked about it."""
+class RealisationCreateView(JustificatifMixin, EditionView):
+    """A new achievement belongs to the objective of the URL; the permission is asked about it.
+
+    Its evidence file (optional) is attached in the same step (`JustificatifMixin`).
+    """
 
     creation = True
     permission_required = "engagements.add_realisation"

@@ -4,10 +4,15 @@ import calendar
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from partenariat.commun.dates import date_courte
+from partenariat.commun.fichiers import EXTENSIONS, nom_de_stockage, stockage_pieces_jointes
 from partenariat.langues import langues_proposees
 
 # The protocol's fixed facts, also used by database constraints (which cannot read another table).
@@ -198,3 +203,116 @@ class PreferencesUtilisateur(models.Model):
 
     def __str__(self):
         return str(self.utilisateur)
+
+
+class NaturePiece(models.TextChoices):
+    """What an evidence file is; each attachable model lists the natures it takes (`NATURES_PIECES`)."""
+
+    JUSTIFICATIF = "justificatif", _("Justificatif")
+    COMPTE_RENDU = "compte_rendu", _("Compte rendu")
+    FEUILLE_PRESENCE = "feuille_presence", _("Feuille de présence")
+    DELIBERATION = "deliberation", _("Délibération")
+    AVIS = "avis", _("Avis")
+    ETUDE = "etude", _("Étude")
+
+
+def chemin_piece_jointe(piece, nom):
+    """The stored name: random, with the extension of the detected type (never the person's own name)."""
+    return nom_de_stockage("pieces", piece.extension_stockee)
+
+
+class PieceJointeQuerySet(models.QuerySet):
+    def de(self, objet):
+        """The files attached to `objet` (an achievement, a meeting…), oldest first, with who deposited them."""
+        # Joined on the content type's natural key rather than its cached id: one query whatever the cache holds.
+        meta = type(objet)._meta
+        return self.filter(
+            content_type__app_label=meta.app_label, content_type__model=meta.model_name, object_id=objet.pk
+        ).select_related("deposee_par", "content_type")
+
+
+class PieceJointe(models.Model):
+    """An evidence file attached to a record of a higher app (achievement, meeting, association, observation).
+
+    The file lives in the private storage `STORAGES["pieces_jointes"]`; the row keeps what the upload checks found
+    (sanitised original name, size, detected type, SHA-256). Replacing the file is a change of this row: the history
+    keeps the previous stored name, and the previous file stays in storage. Deleting the row (by hand, or with its
+    record, through the records' GenericRelation) erases the stored files of every version once the transaction is
+    committed: a deleted record's attendance sheets and minutes must not outlive it; the history keeps who deposited
+    what and when, and the fingerprints.
+    """
+
+    Nature = NaturePiece
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("type d'enregistrement"))
+    object_id = models.PositiveBigIntegerField(_("enregistrement"))
+    objet = GenericForeignKey("content_type", "object_id")
+    nature = models.CharField(_("nature"), max_length=20, choices=NaturePiece.choices)
+    fichier = models.FileField(
+        _("fichier"), storage=stockage_pieces_jointes, upload_to=chemin_piece_jointe, max_length=200
+    )
+    nom_original = models.CharField(_("nom du fichier"), max_length=200)
+    taille = models.PositiveBigIntegerField(_("taille (octets)"))
+    type_mime = models.CharField(_("type de contenu"), max_length=100)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    deposee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("déposée par"),
+    )
+    deposee_le = models.DateTimeField(_("déposée le"))
+
+    history = HistoricalRecords()
+    objects = PieceJointeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["deposee_le", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="piece_jointe_objet")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(nature__in=NaturePiece.values),
+                name="piece_jointe_nature_connue",
+                violation_error_message=_("Cette nature de pièce jointe n'existe pas."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(nom_original=""),
+                name="piece_jointe_nom_non_vide",
+                violation_error_message=_("Une pièce jointe a un nom."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.nom_original
+
+    @property
+    def extension_stockee(self):
+        return EXTENSIONS.get(self.type_mime, ("",))[0]
+
+    @property
+    def permission_voir(self):
+        """The object rule that says who may download it: `<app>.voir_pieces_<model>`, asked about the record."""
+        return f"{self.content_type.app_label}.voir_pieces_{self.content_type.model}"
+
+    @property
+    def permission_gerer(self):
+        return f"{self.content_type.app_label}.gerer_pieces_{self.content_type.model}"
+
+
+def _effacer_fichiers_stockes(sender, instance, **kwargs):
+    """After a deletion is committed, erase the stored file of every version of the attachment."""
+    noms = {instance.fichier.name, *PieceJointe.history.filter(id=instance.pk).values_list("fichier", flat=True)}
+    stockage = stockage_pieces_jointes()
+
+    def effacer():
+        for nom in filter(None, noms):
+            stockage.delete(nom)
+
+    transaction.on_commit(effacer, using=kwargs.get("using"))
+
+
+post_delete.connect(_effacer_fichiers_stockes, sender=PieceJointe, dispatch_uid="pieces_jointes_effacees")

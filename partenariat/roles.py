@@ -15,7 +15,7 @@ SECRETARIAT_CONFERENCE = "Secrétariat de conférence"
 
 # Every domain model of the four apps; a test checks that none is forgotten.
 MODELES_METIER = {
-    "partenariat": ("signataire", "protocole", "clause", "accordnational"),
+    "partenariat": ("signataire", "protocole", "clause", "accordnational", "piecejointe"),
     "aires_urbaines": (
         "bassinemploi",
         "intercommunalite",
@@ -44,6 +44,8 @@ MODELES_SECRETARIAT = (
     ("conferences", "observation"),
     ("engagements", "objectif"),
     ("engagements", "realisation"),
+    # Evidence files of those records; which records is the rule of each app (`gerer_pieces_<model>`).
+    ("partenariat", "piecejointe"),
 )
 
 ECRITURE = ("add", "change", "delete")
@@ -132,3 +134,12 @@ def a_portee_nationale(user):
     if not hasattr(user, "_portee_nationale"):
         user._portee_nationale = user.groups.filter(name=EQUIPE_UESL).exists()
     return user._portee_nationale
+
+
+def lit_tout(user):
+    """Elected officials, the UESL team and superusers read every record, evidence files included."""
+    if a_portee_nationale(user):
+        return True
+    if not hasattr(user, "_est_elu"):
+        user._est_elu = user.groups.filter(name=ELUS).exists()
+    return user._est_elu

@@ -204,6 +204,17 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence files (justificatifs, comptes rendus…): a private folder that no URL serves, outside static files;
+    # they are downloaded through a view that checks the user's right. For an S3-compatible store, see the README.
+    "pieces_jointes": {
+        "BACKEND": "partenariat.commun.fichiers.StockagePrive",
+        "OPTIONS": {
+            "location": os.environ.get("PIECES_JOINTES_DIR", str(BASE_DIR / "var" / "pieces_jointes")),
+            "base_url": None,
+            "file_permissions_mode": 0o640,
+            "directory_permissions_mode": 0o750,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -212,6 +223,29 @@ STORAGES = {
         )
     },
 }
+
+# Or an S3-compatible object store (AWS S3, OVHcloud, Scaleway, MinIO…) through django-storages, when a bucket is
+# named: `pip install ".[s3]"`; keys from these variables or boto3's usual ones. Objects stay private (no ACL, signed
+# access only) and downloads still go through the application's view.
+if os.environ.get("PIECES_JOINTES_S3_BUCKET"):
+    STORAGES["pieces_jointes"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["PIECES_JOINTES_S3_BUCKET"],
+            "endpoint_url": os.environ.get("PIECES_JOINTES_S3_ENDPOINT") or None,
+            "region_name": os.environ.get("PIECES_JOINTES_S3_REGION") or None,
+            "access_key": os.environ.get("PIECES_JOINTES_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("PIECES_JOINTES_S3_SECRET_KEY") or None,
+            "addressing_style": os.environ.get("PIECES_JOINTES_S3_ADDRESSING_STYLE") or None,
+            "location": os.environ.get("PIECES_JOINTES_S3_PREFIXE", "pieces-jointes"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+# Largest evidence file accepted, in bytes (10 MB by default), checked while the upload streams in, before storage.
+TAILLE_MAX_PIECE_JOINTE = int(os.environ.get("TAILLE_MAX_PIECE_JOINTE", str(10 * 1024 * 1024)))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/tableau.html"

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from conferences import urls as urls_conferences
+from partenariat import pieces_jointes
 from partenariat.accessibilite import DeclarationAccessibiliteView
 from partenariat.comptes import ReinitialisationView, changer_langue
 from partenariat.pilotage import urls as urls_pilotage
@@ -61,6 +62,15 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="registration/reinitialisation_terminee.html"),
         name="reinitialisation_terminee",
     ),
+    # Evidence files: downloaded only here, after the record's rule (never from a public media address).
+    path("pieces-jointes/<id:pk>/", pieces_jointes.TelechargementView.as_view(), name="piece_jointe_detail"),
+    path(
+        "pieces-jointes/ajouter/<slug:app_label>/<slug:modele>/<id:pk>/",
+        pieces_jointes.DepotView.as_view(),
+        name="piece_jointe_add",
+    ),
+    path("pieces-jointes/<id:pk>/remplacer/", pieces_jointes.RemplacementView.as_view(), name="piece_jointe_edit"),
+    path("pieces-jointes/<id:pk>/supprimer/", pieces_jointes.SuppressionView.as_view(), name="piece_jointe_delete"),
     path("accessibilite/", DeclarationAccessibiliteView.as_view(), name="accessibilite"),
     # The header's language switch (POST only), named as Django's set_language view.
     path("langue/", changer_langue, name="set_language"),
