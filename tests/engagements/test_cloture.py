@@ -20,6 +20,7 @@ from partenariat.commun.saisie import ErreurMetier
 from partenariat.pilotage.reports import render_aire_pdf, render_conference_pdf, render_national_pdf
 from tests import acteurs, fabriques
 from tests.lecture_pdf import texte_pdf, une_ligne
+from tests.test_html_valide import commande_vnu, erreurs_vnu  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -426,3 +427,26 @@ def test_les_rapports_pdf_d_une_annee_close_le_disent(close):
     ):
         assert MENTION in une_ligne(texte_pdf(contenu))
     assert MENTION not in une_ligne(texte_pdf(render_national_pdf(2014)[1]))
+
+
+def test_les_pages_des_annees_closes_sont_du_html_valide(commande_vnu, client, close, tmp_path):
+    """The years page (forms, an error, history) and the pages carrying the mention, through the Nu checker."""
+    client.force_login(close.utilisateurs["admin"])
+    pages = {
+        "annees": texte_brut(client.get(reverse("engagements:annees"))),
+        "annees (motif manquant)": texte_brut(
+            client.post(reverse("engagements:annee_rouvrir", args=[2013]), {"annee-2013-motif": ""})
+        ),
+        "objectif": texte_brut(client.get(close.objectif_lyon.get_absolute_url())),
+        "aire": texte_brut(client.get(close.aire_lyon.get_absolute_url())),
+        "conference": texte_brut(client.get(close.lyon.get_absolute_url())),
+        "tableau de bord": texte_brut(client.get(reverse("partenariat:tableau_de_bord"))),
+        "objectifs": texte_brut(client.get(reverse("engagements:objectif_list"))),
+    }
+    erreurs = erreurs_vnu(commande_vnu, pages, tmp_path)
+    assert not erreurs, "\n".join(erreurs)
+
+
+def texte_brut(reponse):
+    assert reponse.status_code == 200
+    return reponse.content.decode()
