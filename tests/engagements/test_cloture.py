@@ -3,12 +3,14 @@ refused with a French message and the database left as it was; reopening needs a
 
 import datetime
 import html
+import threading
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +20,7 @@ from engagements.imports import analyser_fichier
 from engagements.models import AnneeClose, ClotureAnnee, Objectif, Realisation
 from partenariat.commun.saisie import ErreurMetier
 from partenariat.pilotage.reports import render_aire_pdf, render_conference_pdf, render_national_pdf
+from partenariat.roles import synchroniser_roles
 from tests import acteurs, fabriques
 from tests.lecture_pdf import texte_pdf, une_ligne
 from tests.test_html_valide import commande_vnu, erreurs_vnu  # noqa: F401 (a fixture)
@@ -429,7 +432,7 @@ def test_les_rapports_pdf_d_une_annee_close_le_disent(close):
     assert MENTION not in une_ligne(texte_pdf(render_national_pdf(2014)[1]))
 
 
-def test_les_pages_des_annees_closes_sont_du_html_valide(commande_vnu, client, close, tmp_path):
+def test_les_pages_des_annees_closes_sont_du_html_valide(commande_vnu, client, close, tmp_path):  # noqa: F811
     """The years page (forms, an error, history) and the pages carrying the mention, through the Nu checker."""
     client.force_login(close.utilisateurs["admin"])
     pages = {
@@ -450,3 +453,84 @@ def test_les_pages_des_annees_closes_sont_du_html_valide(commande_vnu, client, c
 def texte_brut(reponse):
     assert reponse.status_code == 200
     return reponse.content.decode()
+
+
+# --- A closing and a submission at the same instant ---------------------------------------------------------------
+
+POSTGRESQL = pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="écritures simultanées : PostgreSQL seulement"
+)
+
+
+def _en_fil(cible, resultats, cle):
+    def executer():
+        try:
+            resultats[cle] = cible()
+        except Exception as erreur:  # noqa: BLE001 — the test reads it
+            resultats[cle] = erreur
+        finally:
+            connection.close()
+
+    fil = threading.Thread(target=executer)
+    fil.start()
+    return fil
+
+
+@pytest.mark.django_db(transaction=True)
+@POSTGRESQL
+def test_une_saisie_en_cours_compte_parmi_les_attentes_de_la_cloture():
+    """The closing waits for a submission not yet committed, then counts it: the year is not closed."""
+    synchroniser_roles()
+    monde = acteurs.construire_monde()
+    ecrite, fin = threading.Event(), threading.Event()
+    resultats = {}
+
+    def saisir():
+        with transaction.atomic():
+            Realisation(objectif_id=monde.objectif_lyon.pk, date=datetime.date(2013, 11, 2), quantite=3).save()
+            ecrite.set()
+            assert fin.wait(timeout=20)
+        return "enregistrée"
+
+    fil_saisie = _en_fil(saisir, resultats, "saisie")
+    assert ecrite.wait(timeout=20)
+    fil_cloture = _en_fil(lambda: services.cloturer_annee(2013, monde.utilisateurs["uesl"]), resultats, "cloture")
+    fil_cloture.join(timeout=1)
+    assert fil_cloture.is_alive()  # waiting for the objective the submission holds
+    fin.set()
+    fil_saisie.join(timeout=20)
+    fil_cloture.join(timeout=20)
+    assert resultats["saisie"] == "enregistrée"
+    assert isinstance(resultats["cloture"], ErreurMetier)
+    assert "1 réalisation est en attente de validation" in resultats["cloture"].message
+    assert not ClotureAnnee.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@POSTGRESQL
+def test_une_saisie_qui_attend_une_cloture_en_cours_est_refusee(monkeypatch):
+    """A submission arriving while the closing holds the year's objectives is refused once the year is closed."""
+    synchroniser_roles()
+    monde = acteurs.construire_monde()
+    verrouillee, suite = threading.Event(), threading.Event()
+    resultats = {}
+    compter = services.en_attente_par_annee
+
+    def compter_apres_un_temps():
+        verrouillee.set()
+        assert suite.wait(timeout=20)
+        return compter()
+
+    monkeypatch.setattr(services, "en_attente_par_annee", compter_apres_un_temps)
+    fil_cloture = _en_fil(lambda: services.cloturer_annee(2013, monde.utilisateurs["uesl"]), resultats, "cloture")
+    assert verrouillee.wait(timeout=20)
+    nouvelle = Realisation(objectif_id=monde.objectif_lyon.pk, date=datetime.date(2013, 11, 2), quantite=3)
+    fil_saisie = _en_fil(nouvelle.save, resultats, "saisie")
+    fil_saisie.join(timeout=1)
+    assert fil_saisie.is_alive()  # waiting for the objective the closing holds
+    suite.set()
+    fil_cloture.join(timeout=20)
+    fil_saisie.join(timeout=20)
+    assert isinstance(resultats["cloture"], ClotureAnnee)
+    assert isinstance(resultats["saisie"], AnneeClose)
+    assert not Realisation.objects.filter(quantite=3).exists()

@@ -77,7 +77,8 @@ def test_rouvrir(role, monde):
         assert reponse.status_code == 302
         cloture = ClotureAnnee.objects.get(annee=2013)
         assert not cloture.close
-        assert (cloture.rouverte_par, cloture.motif_reouverture) == (monde.utilisateurs[role], "Correction d'une livraison")
+        assert cloture.rouverte_par == monde.utilisateurs[role]
+        assert cloture.motif_reouverture == "Correction d'une livraison"
     else:
         verifier_refus(reponse, role, avant)
 
