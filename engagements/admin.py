@@ -57,6 +57,8 @@ class RealisationAdminForm(forms.ModelForm):
 
     def clean(self):
         donnees = super().clean()
+        if self.instance.pk and not self.has_changed():
+            return donnees  # an untouched row of the objective's inline: saving the objective's notes stays possible
         objectif = donnees.get("objectif")
         try:
             verifier_objectifs_ouverts([self.instance.objectif_id, objectif.pk if objectif else None])

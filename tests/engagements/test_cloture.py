@@ -294,6 +294,42 @@ def test_l_administration_affiche_le_refus_sans_erreur_500(client, close):
     assert etat() == avant
 
 
+def test_l_administration_garde_les_notes_d_un_objectif_clos_et_refuse_ses_realisations(client, close):
+    client.force_login(close.utilisateurs["admin"])
+    objectif, realisation = close.objectif_lyon, close.realisation_lyon
+    url = reverse("admin:engagements_objectif_change", args=[objectif.pk])
+    donnees = {
+        "aire": objectif.aire_id,
+        "conference": objectif.conference_id,
+        "dispositif": objectif.dispositif,
+        "annee": "2013",
+        "cible": "100",
+        "unite": objectif.unite,
+        "notes": "Bilan de l'année",
+        "date_accord": "",
+        "realisations-TOTAL_FORMS": "1",
+        "realisations-INITIAL_FORMS": "1",
+        "realisations-MIN_NUM_FORMS": "0",
+        "realisations-MAX_NUM_FORMS": "1000",
+        "realisations-0-id": realisation.pk,
+        "realisations-0-objectif": objectif.pk,
+        "realisations-0-date": "2013-04-01",
+        "realisations-0-quantite": "30",
+        "realisations-0-commentaire": "Livraison.",
+        "realisations-0-saisi_par": "",
+    }
+    assert client.post(url, donnees).status_code == 302
+    assert Objectif.objects.get(pk=objectif.pk).notes == "Bilan de l'année"
+    avant = etat()
+    reponse = client.post(url, {**donnees, "realisations-0-quantite": "31", "notes": "Autre"})
+    assert reponse.status_code == 200
+    assert MESSAGE in texte(reponse)
+    reponse = client.post(url, {**donnees, "cible": "90"})
+    assert reponse.status_code == 200
+    assert "ses objectifs ne peuvent plus être créés ni supprimés" in texte(reponse)
+    assert etat() == avant
+
+
 def test_la_cible_d_un_objectif_d_une_annee_close_ne_change_plus(client, close):
     avant = etat()
     client.force_login(close.utilisateurs["uesl"])
