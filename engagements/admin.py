@@ -1,18 +1,100 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Objectif, Realisation
+from partenariat.commun.saisie import ErreurMetier
+
+from .models import (
+    CHAMPS_FIGES,
+    MESSAGE_OBJECTIFS_CLOS,
+    AnneeClose,
+    ClotureAnnee,
+    Objectif,
+    Realisation,
+    verifier_annees_ouvertes,
+    verifier_objectifs_ouverts,
+)
+
+
+class RefusMetierAdminMixin:
+    """A write the models refuse (a closed year…) is shown as a message on the page, never as an error 500.
+
+    The admin's views run in a transaction: the refusal rolls back everything the request had written.
+    """
+
+    def _refuser(self, request, erreur):
+        self.message_user(request, " ".join([erreur.message, *erreur.details]), messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except ErreurMetier as erreur:
+            return self._refuser(request, erreur)
+
+    def delete_view(self, request, *args, **kwargs):
+        try:
+            return super().delete_view(request, *args, **kwargs)
+        except ErreurMetier as erreur:
+            return self._refuser(request, erreur)
+
+    def changelist_view(self, request, *args, **kwargs):
+        try:
+            return super().changelist_view(request, *args, **kwargs)
+        except ErreurMetier as erreur:
+            return self._refuser(request, erreur)
+
+    def history_form_view(self, request, *args, **kwargs):
+        try:
+            return super().history_form_view(request, *args, **kwargs)
+        except ErreurMetier as erreur:
+            return self._refuser(request, erreur)
+
+
+class RealisationAdminForm(forms.ModelForm):
+    """Says on the form, with the input kept, that the achievement's year (before or after the change) is closed."""
+
+    def clean(self):
+        donnees = super().clean()
+        if self.instance.pk and not self.has_changed():
+            return donnees  # an untouched row of the objective's inline: saving the objective's notes stays possible
+        objectif = donnees.get("objectif")
+        try:
+            verifier_objectifs_ouverts([self.instance.objectif_id, objectif.pk if objectif else None])
+        except AnneeClose as refus:
+            raise forms.ValidationError(refus.message) from None
+        return donnees
+
+
+class ObjectifAdminForm(forms.ModelForm):
+    def clean(self):
+        donnees = super().clean()
+        champs = {champ.removesuffix("_id") for champ in CHAMPS_FIGES}
+        if self.instance.pk and not champs & set(self.changed_data):
+            return donnees
+        annees = {donnees.get("annee")} - {None}
+        if self.instance.pk:
+            annees |= set(Objectif.objects.filter(pk=self.instance.pk).values_list("annee", flat=True))
+        try:
+            if annees:
+                verifier_annees_ouvertes(annees, MESSAGE_OBJECTIFS_CLOS)
+        except AnneeClose as refus:
+            raise forms.ValidationError(refus.message) from None
+        return donnees
 
 
 class RealisationInline(admin.TabularInline):
     model = Realisation
+    form = RealisationAdminForm
     extra = 0
     fields = ["date", "quantite", "commentaire", "saisi_par"]
     raw_id_fields = ["saisi_par"]
 
 
 @admin.register(Objectif)
-class ObjectifAdmin(SimpleHistoryAdmin):
+class ObjectifAdmin(RefusMetierAdminMixin, SimpleHistoryAdmin):
+    form = ObjectifAdminForm
     list_display = ["aire", "dispositif", "annee", "cible", "unite", "conference"]
     list_filter = ["annee", "dispositif", "unite"]
     search_fields = ["aire__nom", "aire__code", "notes"]
@@ -22,10 +104,28 @@ class ObjectifAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Realisation)
-class RealisationAdmin(SimpleHistoryAdmin):
+class RealisationAdmin(RefusMetierAdminMixin, SimpleHistoryAdmin):
+    form = RealisationAdminForm
     list_display = ["objectif", "date", "quantite", "saisi_par"]
     list_filter = ["objectif__annee", "objectif__dispositif"]
     search_fields = ["objectif__aire__nom", "commentaire"]
     list_select_related = ["objectif__aire", "saisi_par"]
     raw_id_fields = ["objectif", "saisi_par"]
     date_hierarchy = "date"
+
+
+@admin.register(ClotureAnnee)
+class ClotureAnneeAdmin(SimpleHistoryAdmin):
+    """Read only: closing and reopening go through the page of the years, which checks who may and asks why."""
+
+    list_display = ["annee", "close", "close_le", "close_par", "rouverte_le", "rouverte_par"]
+    list_select_related = ["close_par", "rouverte_par"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

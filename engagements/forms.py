@@ -124,3 +124,14 @@ class ImportRealisationsForm(Formulaire):
         if fichier.size > TAILLE_MAX_IMPORT:
             raise forms.ValidationError(_("Le fichier dépasse 5 Mo : découpez-le en plusieurs imports."))
         return fichier
+
+
+class RouvrirAnneeForm(Formulaire):
+    """Reopening a closed year: the reason is kept in its record and shown with its history."""
+
+    motif = forms.CharField(
+        label=_("Motif de la réouverture"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Indiquez le motif de la réouverture de l'année.")},
+    )

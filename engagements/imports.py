@@ -21,7 +21,7 @@ from partenariat.commun.tableur import ErreurTableur, lire_tableau
 from partenariat.commun.textes import TexteRefuse, normaliser, normaliser_texte
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
 
-from .models import Dispositif, Objectif, Realisation, Unite
+from .models import ClotureAnnee, Dispositif, Objectif, Realisation, Unite, date_de_cloture
 
 # Column → accepted headings (compared without case or accents); the objectives export provides the first three.
 # The heading of the export in the reader's language is accepted too (see `_entetes_acceptees`).
@@ -59,6 +59,18 @@ TAILLE_DECOMPRESSEE_MAX = 20 * 1024 * 1024
 # The widest integer column of the production database (PostgreSQL `integer`), whatever the database in use.
 QUANTITE_MAX = 2_147_483_647
 ERREURS_AFFICHEES = 200
+MESSAGE_ANNEE_CLOSE = gettext_lazy(
+    "l'année %(annee)s est close depuis le %(date)s : ses réalisations ne peuvent plus être importées"
+)
+
+
+def _clotures():
+    """{année: ClotureAnnee} of the closed years (one query): their lines are refused, each with its number."""
+    return {cloture.annee: cloture for cloture in ClotureAnnee.objects.closes()}
+
+
+def _annee_close(cloture):
+    return MESSAGE_ANNEE_CLOSE % {"annee": cloture.annee, "date": date_de_cloture(cloture)}
 
 
 @dataclass
@@ -246,6 +258,7 @@ def analyser_fichier(nom, contenu, user):
         objectifs.setdefault((objectif.aire.code, objectif.dispositif, objectif.annee), []).append(objectif)
     aires_connues = set(AireUrbaine.objects.filter(code__in=codes).values_list("code", flat=True))
     permis = set(objectifs_modifiables(user).filter(aire__code__in=codes).values_list("pk", flat=True))
+    closes = _clotures()
 
     aujourd_hui = timezone.localdate()
     dispositifs, unites = _par_libelle_ou_code(Dispositif.choices), _par_libelle_ou_code(Unite.choices)
@@ -272,6 +285,8 @@ def analyser_fichier(nom, contenu, user):
                     _("année « %(annee)s » hors de la période du protocole (%(debut)s à %(fin)s)")
                     % {"annee": _texte(valeurs.get("annee")), "debut": ANNEE_DEBUT, "fin": ANNEE_FIN}
                 )
+            elif annee in closes:
+                probleme.append(_annee_close(closes[annee]))
         if "unite" not in refusees:
             brut_unite = _texte(valeurs.get("unite"))
             unite = unites.get(normaliser(brut_unite)) if brut_unite else None
@@ -385,6 +400,7 @@ def lignes_depuis_session(donnees, user):
     """Lines held in the session, with their objectives read again (and still within the user's scope)."""
     ids = {ligne["objectif"] for ligne in donnees}
     objectifs = objectifs_modifiables(user).filter(pk__in=ids).select_related("aire").in_bulk()
+    closes = _clotures()  # a year may have been closed since the file was checked
     lignes, erreurs = [], []
     for ligne in donnees:
         objectif = objectifs.get(ligne["objectif"])
@@ -392,6 +408,12 @@ def lignes_depuis_session(donnees, user):
             erreurs.append(
                 _("Ligne %(numero)s : l'objectif n'existe plus ou ne relève plus de vos conférences.")
                 % {"numero": ligne["numero"]}
+            )
+            continue
+        if objectif.annee in closes:
+            erreurs.append(
+                _("Ligne %(numero)s : %(problemes)s.")
+                % {"numero": ligne["numero"], "problemes": _annee_close(closes[objectif.annee])}
             )
             continue
         lignes.append(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partenariat.commun.dates import date_courte
+from partenariat.commun.saisie import ErreurMetier
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE, NaturePiece
 
 from . import avancement
@@ -21,6 +22,71 @@ from .avancement import (
     Statut,
     taux_realisation,
 )
+
+# --- Closed years ---------------------------------------------------------------------------------------------
+
+
+class AnneeClose(ErreurMetier):
+    """A write refused because it touches a closed year: whatever the path (form, import, queue, admin, shell)."""
+
+
+MESSAGE_REALISATIONS_CLOSES = _(
+    "L'année %(annee)s est close depuis le %(date)s : ses réalisations ne peuvent plus être saisies, modifiées, "
+    "supprimées, importées ni validées."
+)
+MESSAGE_OBJECTIFS_CLOS = _(
+    "L'année %(annee)s est close depuis le %(date)s : ses objectifs ne peuvent plus être créés ni supprimés, "
+    "et leur cible, leur aire, leur dispositif, leur unité et leur date d'accord ne peuvent plus être modifiées."
+)
+# What an objective of a closed year keeps: the fields its figures are read from (notes stay free).
+CHAMPS_FIGES = ("cible", "annee", "aire_id", "dispositif", "unite", "date_accord")
+
+
+def date_de_cloture(cloture):
+    """The day a year was closed, as messages write it (31/01/2016)."""
+    close_le = cloture.close_le
+    return date_courte(timezone.localtime(close_le).date() if timezone.is_aware(close_le) else close_le)
+
+
+def refus_annee_close(cloture, message=MESSAGE_REALISATIONS_CLOSES):
+    """The French refusal naming the closed year and the day it was closed."""
+    return AnneeClose(message % {"annee": cloture.annee, "date": date_de_cloture(cloture)})
+
+
+def verifier_objectifs_ouverts(ids_objectifs, message=MESSAGE_REALISATIONS_CLOSES):
+    """Raise AnneeClose if one of these objectives belongs to a closed year; one query whatever their number."""
+    ids = {pk for pk in ids_objectifs if pk is not None}
+    if not ids:
+        return
+    cloture = (
+        ClotureAnnee.objects.closes()
+        .filter(annee__in=Objectif.objects.filter(pk__in=ids).values("annee"))
+        .order_by("annee")
+        .first()
+    )
+    if cloture is not None:
+        raise refus_annee_close(cloture, message)
+
+
+def verifier_annees_ouvertes(annees, message=MESSAGE_OBJECTIFS_CLOS):
+    """Raise AnneeClose if one of `annees` (years or a subquery of years) is closed; one query."""
+    cloture = ClotureAnnee.objects.closes().filter(annee__in=annees).order_by("annee").first()
+    if cloture is not None:
+        raise refus_annee_close(cloture, message)
+
+
+def _identifiant(valeur):
+    """The objective's id given to `update(objectif=…)`, as an instance or a primary key (else None)."""
+    if isinstance(valeur, models.Model):
+        return valeur.pk
+    return valeur if isinstance(valeur, int) else None
+
+
+def _oublier_creation(objets):
+    """After a refused creation rolled back, the instances are unsaved again (no primary key that exists nowhere)."""
+    for objet in objets:
+        objet.pk = None
+        objet._state.adding = True
 
 
 class Dispositif(models.TextChoices):
@@ -65,12 +131,26 @@ class ObjectifQuerySet(models.QuerySet):
         for objectif in objs:
             if objectif.cible_initiale is None:
                 objectif.cible_initiale = objectif.cible
+        if objs:
+            verifier_annees_ouvertes({objectif.annee for objectif in objs})
         with transaction.atomic():
             crees = super().bulk_create(objs, *args, **kwargs)
             avancement.noter_modification()
         return crees
 
+    def update(self, **kwargs):
+        """The running totals are written here too: only a change of what a closed year keeps is refused."""
+        figes = {champ.removesuffix("_id") for champ in CHAMPS_FIGES} | set(CHAMPS_FIGES)
+        if figes & kwargs.keys():
+            annees = set(self.order_by().values_list("annee", flat=True).distinct())
+            if isinstance(kwargs.get("annee"), int):
+                annees.add(kwargs["annee"])
+            if annees:
+                verifier_annees_ouvertes(annees)
+        return super().update(**kwargs)
+
     def delete(self):
+        verifier_annees_ouvertes(self.order_by().values("annee"))
         with transaction.atomic():
             resultat = super().delete()
             avancement.noter_modification()
@@ -192,6 +272,7 @@ class Objectif(models.Model):
         creation = self._state.adding
         if creation and self.cible_initiale is None:
             self.cible_initiale = self.cible
+        self._verifier_annee_ouverte(creation, kwargs.get("update_fields"))
         with transaction.atomic():
             super().save(*args, **kwargs)
             if not creation and "cible" in (kwargs.get("update_fields") or ["cible"]):
@@ -204,7 +285,34 @@ class Objectif(models.Model):
 
         return reverse("engagements:objectif_detail", args=[self.pk])
 
+    def _verifier_annee_ouverte(self, creation, update_fields=None):
+        """A closed year's targets are final: no new objective, no change of what its figures are read from.
+
+        One query when no year is closed (the usual case); the stored row is read only when one is.
+        """
+        closes = {cloture.annee: cloture for cloture in ClotureAnnee.objects.closes()}
+        if not closes:
+            return
+        if creation:
+            if self.annee in closes:
+                raise refus_annee_close(closes[self.annee], MESSAGE_OBJECTIFS_CLOS)
+            return
+        champs = [
+            champ
+            for champ in CHAMPS_FIGES
+            if update_fields is None or champ in update_fields or champ.removesuffix("_id") in update_fields
+        ]
+        avant = Objectif.objects.filter(pk=self.pk).values(*champs).first() if champs else None
+        if avant is None:
+            return
+        if not any(avant[champ] != getattr(self, champ) for champ in champs):
+            return
+        for annee in sorted({avant.get("annee", self.annee), self.annee}):
+            if annee in closes:
+                raise refus_annee_close(closes[annee], MESSAGE_OBJECTIFS_CLOS)
+
     def delete(self, *args, **kwargs):
+        verifier_annees_ouvertes(Objectif.objects.filter(pk=self.pk).values("annee"))
         with transaction.atomic():
             resultat = super().delete(*args, **kwargs)
             avancement.noter_modification()
@@ -221,7 +329,12 @@ class Objectif(models.Model):
 
 
 class RealisationQuerySet(models.QuerySet):
-    """Writes in bulk keep their objectives' running totals, like `Realisation.save` and `delete`."""
+    """Writes in bulk keep their objectives' running totals, like `Realisation.save` and `delete`.
+
+    Every write also refuses to touch a closed year (`AnneeClose`), before or after the change. The check runs
+    once the objectives are locked (`tenir_cumuls`), so that it sees a closing committed meanwhile, and a
+    closing waiting for those locks counts this write among the pending ones.
+    """
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
@@ -229,14 +342,21 @@ class RealisationQuerySet(models.QuerySet):
         for realisation in objs:
             if realisation.etat == EtatRealisation.SOUMISE and realisation.soumise_le is None:
                 realisation.soumise_le = maintenant
-        with transaction.atomic():
-            crees = super().bulk_create(objs, *args, **kwargs)
-            valides = any(r.etat == EtatRealisation.VALIDEE for r in crees)
-            avancement.tenir_cumuls([r.objectif_id for r in crees], [r.date for r in crees] or [None], valides)
+        try:
+            with transaction.atomic():
+                crees = super().bulk_create(objs, *args, **kwargs)
+                valides = any(r.etat == EtatRealisation.VALIDEE for r in crees)
+                avancement.tenir_cumuls([r.objectif_id for r in crees], [r.date for r in crees] or [None], valides)
+                verifier_objectifs_ouverts({r.objectif_id for r in crees})
+        except AnneeClose:
+            _oublier_creation(objs)
+            raise
         return crees
 
     def update(self, **kwargs):
         if not {"objectif", "objectif_id", "date", "quantite", "etat"} & kwargs.keys():
+            # No figure changes: the rows' objectives are read in the one query of the check.
+            verifier_annees_ouvertes(self.order_by().values("objectif__annee"), MESSAGE_REALISATIONS_CLOSES)
             return super().update(**kwargs)
         with transaction.atomic():
             memes = Realisation.objects.filter(pk__in=list(self.values_list("pk", flat=True)))
@@ -244,6 +364,8 @@ class RealisationQuerySet(models.QuerySet):
             nombre = super().update(**kwargs)
             ids_apres, dates_apres = avancement.touchees(memes)
             avancement.tenir_cumuls(ids_avant + ids_apres, dates_avant + dates_apres or [None])
+            nouvel_objectif = _identifiant(kwargs.get("objectif", kwargs.get("objectif_id")))
+            verifier_objectifs_ouverts([*ids_avant, *ids_apres, nouvel_objectif])
         return nombre
 
     def delete(self):
@@ -251,6 +373,7 @@ class RealisationQuerySet(models.QuerySet):
             ids, dates = avancement.touchees(self)
             resultat = super().delete()
             avancement.tenir_cumuls(ids, dates or [None])
+            verifier_objectifs_ouverts(ids)
         return resultat
 
     delete.queryset_only = True  # as Django's: no `Realisation.objects.delete()` emptying the table
@@ -335,7 +458,20 @@ class Realisation(models.Model):
         return f"{self.quantite} — {date_courte(self.date)}"
 
     def save(self, *args, **kwargs):
-        """Keep the running totals; an achievement moved to another objective or date changes the former too."""
+        """Keep the running totals; an achievement moved to another objective or date changes the former too.
+
+        Refused (`AnneeClose`) when the objective before or after the change is of a closed year.
+        """
+        creation, version = self._state.adding, self.version
+        try:
+            self._enregistrer(*args, **kwargs)
+        except AnneeClose:
+            if creation:
+                _oublier_creation([self])
+            self.version = version
+            raise
+
+    def _enregistrer(self, *args, **kwargs):
         with transaction.atomic():
             avant = None
             if self.pk is not None:
@@ -350,11 +486,18 @@ class Realisation(models.Model):
             objectif_avant, date_avant, etat_avant, _version = avant or (None, self.date, self.etat, None)
             valides = EtatRealisation.VALIDEE in (self.etat, etat_avant)
             avancement.tenir_cumuls([self.objectif_id, objectif_avant], [self.date, date_avant], valides)
+            verifier_objectifs_ouverts([self.objectif_id, objectif_avant])
 
     def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            resultat = super().delete(*args, **kwargs)
-            avancement.tenir_cumuls([self.objectif_id], [self.date], self.etat == EtatRealisation.VALIDEE)
+        pk = self.pk
+        try:
+            with transaction.atomic():
+                resultat = super().delete(*args, **kwargs)
+                avancement.tenir_cumuls([self.objectif_id], [self.date], self.etat == EtatRealisation.VALIDEE)
+                verifier_objectifs_ouverts([self.objectif_id])
+        except AnneeClose:
+            self.pk = pk  # Django cleared it: the row is still there
+            raise
         return resultat
 
     @property

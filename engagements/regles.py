@@ -53,6 +53,16 @@ def objectifs_modifiables(user):
     ).distinct()
 
 
+def peut_cloturer_annee(user, annee=None):
+    """Closing needs both model permissions (creating the year's row the first time, changing it after)."""
+    return "engagements.change_clotureannee" in user.get_all_permissions()
+
+
+def peut_rouvrir_annee(user, annee=None):
+    """Held by administrators only: the model permission `rouvrir_clotureannee` belongs to no group."""
+    return True
+
+
 PERMISSIONS = {
     # Opening the objective form or the import: staff, or the secretariat of at least one conference.
     "engagements.saisir_objectifs": ("engagements.add_objectif", peut_saisir_objectifs),
@@ -67,6 +77,9 @@ PERMISSIONS = {
         "partenariat.add_piecejointe",
         regle_de_modification("engagements.change_realisation"),
     ),
+    # Closing a year (UESL staff, administrators) and reopening it (administrators only).
+    "engagements.cloturer_annee": ("engagements.add_clotureannee", peut_cloturer_annee),
+    "engagements.rouvrir_annee": ("engagements.rouvrir_clotureannee", peut_rouvrir_annee),
 }
 
 

@@ -4,18 +4,21 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history
 
 from engagements.regles import peut_modifier_objectif
 from partenariat.commun.acces import exiger
 from partenariat.commun.dates import date_de_reference
 from partenariat.commun.saisie import ErreurMetier, prendre_version
+from partenariat.commun.textes import TexteRefuse, normaliser_texte
+from partenariat.models import ANNEE_DEBUT, ANNEE_FIN
 
-from .avancement import taux_realisation
-from .models import Dispositif, Objectif, Realisation
+from .avancement import EtatRealisation, taux_realisation
+from .models import ClotureAnnee, Dispositif, Objectif, Realisation
 
 
 @dataclass
@@ -189,3 +192,115 @@ def importer_realisations(lignes, user, jeton):
         ]
         # `Realisation.objects.bulk_create` brings the objectives' running totals in step.
         return bulk_create_with_history(realisations, Realisation, default_user=user, default_change_reason=motif)
+
+
+# --- Clôture des années -------------------------------------------------------------------------------------------
+
+# Achievements whose figures are not settled: submitted, or returned and not yet corrected.
+ETATS_EN_ATTENTE = (EtatRealisation.SOUMISE, EtatRealisation.RENVOYEE)
+
+
+def clotures():
+    """{année: ClotureAnnee} of the closed years, in one query: what pages and reports say about them."""
+    return {cloture.annee: cloture for cloture in ClotureAnnee.objects.closes().select_related("close_par")}
+
+
+def en_attente_par_annee():
+    """{année: {"soumises": n, "renvoyees": n, "total": n}} of the achievements not settled, in one query."""
+    lignes = (
+        Realisation.objects.filter(etat__in=ETATS_EN_ATTENTE)
+        .order_by()
+        .values("objectif__annee")
+        .annotate(
+            soumises=Count("pk", filter=Q(etat=EtatRealisation.SOUMISE)),
+            renvoyees=Count("pk", filter=Q(etat=EtatRealisation.RENVOYEE)),
+        )
+    )
+    return {
+        ligne["objectif__annee"]: {
+            "soumises": ligne["soumises"],
+            "renvoyees": ligne["renvoyees"],
+            "total": ligne["soumises"] + ligne["renvoyees"],
+        }
+        for ligne in lignes
+    }
+
+
+def _verifier_annee(annee):
+    if not isinstance(annee, int) or not ANNEE_DEBUT <= annee <= ANNEE_FIN:
+        raise ErreurEngagement(
+            _("L'année doit être comprise dans la période du protocole (%(debut)s à %(fin)s).")
+            % {"debut": ANNEE_DEBUT, "fin": ANNEE_FIN}
+        )
+
+
+def cloturer_annee(annee, user):
+    """Make a year's figures final once every achievement of it is validated; reclosing a reopened year works.
+
+    The year's objectives are locked first (as every write to their achievements does): an achievement recorded
+    meanwhile is either counted as pending here, or refused by the model once the year is closed.
+    """
+    exiger(user, "engagements.cloturer_annee", annee)
+    _verifier_annee(annee)
+    with transaction.atomic():
+        cloture = ClotureAnnee.objects.select_for_update().filter(annee=annee).first()
+        if cloture is not None and cloture.close:
+            raise ErreurEngagement(_("L'année %(annee)s est déjà close.") % {"annee": annee})
+        list(Objectif.objects.select_for_update().filter(annee=annee).order_by("pk").values_list("pk", flat=True))
+        attente = en_attente_par_annee().get(annee)
+        if attente:
+            details = []
+            if attente["soumises"]:
+                details.append(
+                    ngettext(
+                        "%(nombre)s réalisation soumise à valider.",
+                        "%(nombre)s réalisations soumises à valider.",
+                        attente["soumises"],
+                    )
+                    % {"nombre": attente["soumises"]}
+                )
+            if attente["renvoyees"]:
+                details.append(
+                    ngettext(
+                        "%(nombre)s réalisation renvoyée, pas encore corrigée.",
+                        "%(nombre)s réalisations renvoyées, pas encore corrigées.",
+                        attente["renvoyees"],
+                    )
+                    % {"nombre": attente["renvoyees"]}
+                )
+            raise ErreurEngagement(
+                ngettext(
+                    "Impossible de clore %(annee)s : %(nombre)s réalisation est en attente de validation.",
+                    "Impossible de clore %(annee)s : %(nombre)s réalisations sont en attente de validation.",
+                    attente["total"],
+                )
+                % {"annee": annee, "nombre": attente["total"]},
+                details=details,
+            )
+        if cloture is None:
+            cloture = ClotureAnnee(annee=annee)
+        cloture.close, cloture.close_le, cloture.close_par = True, timezone.now(), user
+        _historiser(cloture, user, _("Clôture de l'année %(annee)s") % {"annee": annee})
+        cloture.save()
+    return cloture
+
+
+def rouvrir_annee(annee, user, motif):
+    """Let a closed year's figures change again: an administrator's decision, with its reason kept."""
+    exiger(user, "engagements.rouvrir_annee", annee)
+    _verifier_annee(annee)
+    try:
+        motif = normaliser_texte(motif or "", multiligne=True).strip()
+    except TexteRefuse as refus:
+        raise ErreurEngagement(str(refus)) from None
+    if not motif:
+        raise ErreurEngagement(_("Indiquez le motif de la réouverture de l'année."))
+    with transaction.atomic():
+        cloture = ClotureAnnee.objects.select_for_update().filter(annee=annee, close=True).first()
+        if cloture is None:
+            raise ErreurEngagement(_("L'année %(annee)s n'est pas close.") % {"annee": annee})
+        cloture.close, cloture.rouverte_le, cloture.rouverte_par = False, timezone.now(), user
+        cloture.motif_reouverture = motif
+        _historiser(cloture, user, motif)
+        cloture.save()
+    return cloture

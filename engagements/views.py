@@ -3,12 +3,13 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView, View
 
 from aires_urbaines.models import AireUrbaine
 from conferences.models import ConferenceTerritoriale
@@ -20,12 +21,13 @@ from partenariat.commun.listes import DateDeReferenceMixin, ListeView
 from partenariat.commun.nombres import nombre
 from partenariat.commun.saisie import EditionView, ErreurMetier
 from partenariat.pieces_jointes import JustificatifMixin, PiecesJointesMixin
+from partenariat.models import ANNEE_DEBUT, ANNEE_FIN
 
 from . import services
 from .filters import ObjectifFilter
-from .forms import ImportRealisationsForm, ObjectifForm, RealisationForm
+from .forms import ImportRealisationsForm, ObjectifForm, RealisationForm, RouvrirAnneeForm
 from .imports import analyser_fichier, apercu, lignes_depuis_session
-from .models import Objectif, Realisation
+from .models import ClotureAnnee, Objectif, Realisation
 from .tables import ObjectifTable
 
 # Checked import files waiting for confirmation, in the session: {token: {"fichier", "lignes", "le"}}.
@@ -58,6 +60,7 @@ class ObjectifListView(DateDeReferenceMixin, ListeView):
         user = self.request.user
         context["peut_ajouter"] = user.has_perm("engagements.saisir_objectifs")
         context["peut_importer"] = user.has_perm("engagements.importer_realisations")
+        context["voir_annees"] = user.is_authenticated
         return context
 
 
@@ -75,6 +78,7 @@ class ObjectifDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView)
             peut_modifier=user.has_perm("engagements.change_objectif", objectif),
             peut_ajouter_realisation=user.has_perm("engagements.add_realisation", nouvelle),
             peut_modifier_realisation=user.has_perm("engagements.change_realisation", nouvelle),
+            clotures=services.clotures(),
         )
         return context
 
@@ -337,3 +341,92 @@ class ConfirmationImportView(ImportMixin, TemplateView):
             % {"nombre": nombre(len(crees)), "fichier": donnees["fichier"]},
         )
         return redirect("engagements:objectif_list")
+
+
+# --- Closing the years -------------------------------------------------------------------------------------------
+
+
+class AnneeEtat:
+    """One year of the period on the closing page: its state, its pending achievements, its reopening form."""
+
+    def __init__(self, annee, cloture, attente, formulaire):
+        self.annee, self.cloture, self.attente, self.formulaire = annee, cloture, attente, formulaire
+
+    @property
+    def close(self):
+        return self.cloture is not None and self.cloture.close
+
+    @property
+    def nb_en_attente(self):
+        return self.attente["total"] if self.attente else 0
+
+
+def contexte_annees(user, formulaires=None):
+    """The three years with their state and pending counts, and every closing and reopening: four queries."""
+    formulaires = formulaires or {}
+    lignes = ClotureAnnee.objects.select_related("close_par", "rouverte_par").in_bulk(field_name="annee")
+    attente = services.en_attente_par_annee()
+    historique = list(ClotureAnnee.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    return {
+        "titre": _("Clôture des années"),
+        "annees": [
+            AnneeEtat(
+                annee,
+                lignes.get(annee),
+                attente.get(annee),
+                formulaires.get(annee) or RouvrirAnneeForm(prefix=f"annee-{annee}"),
+            )
+            for annee in range(ANNEE_DEBUT, ANNEE_FIN + 1)
+        ],
+        "historique_clotures": historique,
+        "peut_clore": user.has_perm("engagements.cloturer_annee"),
+        "peut_rouvrir": user.has_perm("engagements.rouvrir_annee"),
+    }
+
+
+class AnneesView(LoginRequiredMixin, TemplateView):
+    """Which years are closed, since when and by whom, with the history of closings and reopenings and why."""
+
+    template_name = "engagements/annees.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(contexte_annees(self.request.user))
+        return context
+
+
+class CloturerAnneeView(AccesMixin, View):
+    http_method_names = ["post"]
+    permission_required = "engagements.cloturer_annee"
+
+    def post(self, request, annee):
+        try:
+            services.cloturer_annee(annee, request.user)
+        except ErreurMetier as erreur:
+            messages.error(request, " ".join([erreur.message, *erreur.details]))
+        else:
+            messages.success(
+                request,
+                _("L'année %(annee)s est close : ses réalisations ne peuvent plus changer.") % {"annee": annee},
+            )
+        return redirect("engagements:annees")
+
+
+class RouvrirAnneeView(AccesMixin, View):
+    """A reopening without its reason shows the page again with the form's message, nothing recorded."""
+
+    http_method_names = ["post"]
+    permission_required = "engagements.rouvrir_annee"
+
+    def post(self, request, annee):
+        formulaire = RouvrirAnneeForm(request.POST, prefix=f"annee-{annee}")
+        if not formulaire.is_valid():
+            contexte = contexte_annees(request.user, {annee: formulaire})
+            return TemplateResponse(request, AnneesView.template_name, contexte)
+        try:
+            services.rouvrir_annee(annee, request.user, formulaire.cleaned_data["motif"])
+        except ErreurMetier as erreur:
+            messages.error(request, " ".join([erreur.message, *erreur.details]))
+        else:
+            messages.success(request, _("L'année %(annee)s est rouverte.") % {"annee": annee})
+        return redirect("engagements:annees")

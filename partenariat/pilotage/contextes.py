@@ -10,7 +10,7 @@ from aires_urbaines.models import AireUrbaine
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation
 from engagements.annotations import annoter_aires, annoter_conferences
 from engagements.avancement import taux_realisation
-from engagements.services import objectifs_pour, realisations_de, serie_cumulee, synthese_objectifs
+from engagements.services import clotures, objectifs_pour, realisations_de, serie_cumulee, synthese_objectifs
 from partenariat.commun import graphiques
 from partenariat.commun.dates import date_de_reference
 from partenariat.models import periode_courante
@@ -52,6 +52,7 @@ def contexte_aire(au=None, **cle):
         ),
         "objectifs": objectifs,
         "synthese": synthese,
+        "clotures": clotures(),
         "graphique_barres": graphiques.barres_par_dispositif(
             [(ligne.libelle, ligne.cible, ligne.realise) for ligne in synthese["lignes"]],
             titre=_("Cible et réalisé par dispositif — %(aire)s") % {"aire": aire.nom},
@@ -108,6 +109,7 @@ def contexte_conference(au=None, **cle):
         "aires": list(annoter_aires(AireUrbaine.objects.filter(conferences=conference), au).order_by("code")),
         "objectifs": objectifs,
         "synthese": synthese,
+        "clotures": clotures(),
         "graphique_barres": graphiques.barres_par_dispositif(
             [(ligne.libelle, ligne.cible, ligne.realise) for ligne in synthese["lignes"]],
             titre=_("Cible et réalisé par dispositif — aires de la conférence"),

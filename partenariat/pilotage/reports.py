@@ -217,6 +217,7 @@ def contexte_national(annee=None, au=None):
         la_periode=la_periode,
         de_la_periode=de_la_periode,
         clauses=etat["clauses"],
+        clotures=etat["clotures"],
         date_limite=etat["date_limite"],
         phases=phases,
         dans_dispositif=dans_dispositif,

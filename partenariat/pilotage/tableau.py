@@ -11,6 +11,7 @@ from conferences.models import AssociationProgrammation, ConferenceTerritoriale,
 
 # The national figures are the progress module's; `agreger_avancement` is imported from here by the reports.
 from engagements.avancement import Statut, avancement_national
+from engagements.services import clotures
 from partenariat.commun.dates import date_courte
 from partenariat.commun.nombres import nombre, pourcentage
 from partenariat.models import Clause, periode_courante
@@ -253,4 +254,6 @@ def etat_du_protocole(au):
         "nb_realisations": avancement["nb_realisations_total"],
         "dans_dispositif": dans_dispositif,
         "nb_entrees": EntreePhase.objects.au(au).count(),
+        # The closed years, said on the dashboard and in the national report ({année: ClotureAnnee}).
+        "clotures": clotures(),
     }
