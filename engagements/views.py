@@ -20,8 +20,8 @@ from partenariat.commun.historique import historique_de
 from partenariat.commun.listes import DateDeReferenceMixin, ListeView
 from partenariat.commun.nombres import nombre
 from partenariat.commun.saisie import EditionView, ErreurMetier
-from partenariat.pieces_jointes import JustificatifMixin, PiecesJointesMixin
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN
+from partenariat.pieces_jointes import JustificatifMixin, PiecesJointesMixin
 
 from . import services
 from .filters import ObjectifFilter
