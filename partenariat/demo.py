@@ -734,17 +734,18 @@ def _charger_objectifs(bilan, aires, conferences, comptes):
     """Targets for the twelve areas over 2013–2015 on four schemes each, and dated achievements for new targets.
 
     Achievements and revisions are added only to the targets this run creates, so that real targets are never given
-    demo data; a closed year gets no new achievement.
+    demo data; a closed year gets no new objective nor achievement.
     """
     uesl = comptes["uesl"]
     existants = set(
         Objectif.objects.filter(aire__in=aires.values()).values_list("aire__code", "dispositif", "annee", "unite")
     )
+    closes = ClotureAnnee.objects.annees_closes()  # a closed year's objectives are settled: none is added
     nouveaux = []
     for code, aire in aires.items():
         conference = conferences.get(code)
         installee = conference is not None and conference.date_installation is not None
-        for annee in range(ANNEE_DEBUT, ANNEE_FIN + 1):
+        for annee in sorted(set(range(ANNEE_DEBUT, ANNEE_FIN + 1)) - closes):
             for dispositif in _dispositifs(code):
                 taux, unite = REPERES_DISPOSITIFS[dispositif]
                 if (code, dispositif.value, annee, unite.value) in existants:
@@ -775,8 +776,7 @@ def _charger_objectifs(bilan, aires, conferences, comptes):
         presents=RevisionCible.objects.filter(objectif__aire__in=aires.values()).count() - len(revisions),
     )
 
-    closes = ClotureAnnee.objects.annees_closes()
-    realisations = _creer_realisations([objectif for objectif in crees if objectif.annee not in closes], comptes)
+    realisations = _creer_realisations(crees, comptes)
     tous = Realisation.objects.filter(objectif__aire__in=aires.values())
     bilan.compter("realisations", crees=len(realisations), presents=tous.count() - len(realisations))
     crees_par_etat = Counter(realisation.etat for realisation in realisations)

@@ -287,14 +287,14 @@ def test_l_annee_2013_est_close(charge):
     assert [(h.history_type, h.history_user.username, h.close) for h in cloture.history.all()] == [("+", "uesl", True)]
 
 
-def test_une_annee_deja_close_ne_recoit_aucune_realisation_de_demonstration():
+def test_une_annee_deja_close_ne_recoit_aucune_donnee_de_demonstration():
     admin = get_user_model().objects.create_user("responsable")
     ClotureAnnee.objects.create(annee=2013, close_le=timezone.now(), close_par=admin)
 
     sortie = charger()
 
-    assert Objectif.objects.filter(annee=2013).count() == 48
-    assert not Realisation.objects.filter(objectif__annee=2013).exists()
+    assert not Objectif.objects.filter(annee=2013).exists()
+    assert Objectif.objects.filter(annee=2014).count() == 48
     assert Realisation.objects.filter(objectif__annee=2014).exists()
     assert ClotureAnnee.objects.get().close_par == admin  # never overwritten
     assert "Années closes : 0 créée, 1 déjà présente" in sortie
