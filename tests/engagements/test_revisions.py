@@ -19,6 +19,7 @@ from partenariat.pilotage.reports import html_national, render_national_pdf
 from tests import acteurs
 from tests.acteurs import DISPOSITIF_LIBRE, ROLES, connecte
 from tests.lecture_pdf import lire_pdf, texte_pdf, une_ligne
+from tests.test_html_valide import commande_vnu, erreurs_vnu  # noqa: F401 (the checker's fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -371,6 +372,20 @@ def test_la_section_du_rapport_national_est_accessible_et_ses_nombres_groupes(mo
     assert "Programme de 12\u202f000 logements ramené à 9\u202f500." in texte
     entetes = [e for e, _parent in elements_de_structure(lire_pdf(contenu)) if e["/S"] == "/TH"]
     assert entetes and all("/Scope" in e["/A"] for e in entetes)
+
+
+def test_les_pages_d_une_cible_revisee_sont_du_html_valide(commande_vnu, client, monde, revise, tmp_path):  # noqa: F811
+    connecte(client, monde.utilisateurs["secretariat"])
+    refus = reviser_par_la_page(client, Objectif.objects.get(pk=revise.pk), 70, "")
+    assert refus.status_code == 200
+    pages = {
+        "fiche": client.get(revise.get_absolute_url()).content.decode(),
+        "formulaire": client.get(url_edition(revise)).content.decode(),
+        "refus sans motif": refus.content.decode(),
+        "aire": client.get(monde.aire_lyon.get_absolute_url()).content.decode(),
+        "conférence": client.get(monde.lyon.get_absolute_url()).content.decode(),
+    }
+    assert erreurs_vnu(commande_vnu, pages, tmp_path) == []
 
 
 # --- Administration ---------------------------------------------------------------------------------------------
