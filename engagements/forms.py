@@ -7,14 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from aires_urbaines.models import AireUrbaine
 from conferences.regles import aires_modifiables, conferences_modifiables
 from engagements.regles import peut_modifier_objectif
+from partenariat.commun.nombres import nombre
 from partenariat.commun.saisie import Formulaire, FormulaireSaisie, SaisieDate, VersionMixin
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
 
 from .models import Objectif, Realisation
+from .services import message_motif_revision
 
 MESSAGE_HORS_PERIMETRE = _("Vous ne pouvez saisir des objectifs que pour les aires couvertes par vos conférences.")
 MESSAGE_ANNEE = _("L'année doit être comprise dans la période du protocole (2013 à 2015).")
 TAILLE_MAX_IMPORT = 5 * 1024 * 1024
+LONGUEUR_MAX_MOTIF = 2000
 
 
 class AireChoiceField(forms.ModelChoiceField):
@@ -37,6 +40,15 @@ class ObjectifForm(VersionMixin, FormulaireSaisie):
         error_messages={"invalid_choice": MESSAGE_ANNEE},
     )
 
+    # Edition only: a changed target is a revision and needs its reason (`verifier_motif_revision`).
+    motif_revision = forms.CharField(
+        label=_("Motif de la révision"),
+        required=False,
+        max_length=LONGUEUR_MAX_MOTIF,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Le motif ne peut dépasser %(limit_value)d caractères.")},
+    )
+
     class Meta:
         model = Objectif
         fields = ["aire", "conference", "dispositif", "annee", "cible", "unite", "date_accord", "notes"]
@@ -56,6 +68,14 @@ class ObjectifForm(VersionMixin, FormulaireSaisie):
         self.user = user
         self.fields["aire"].queryset = aires_modifiables(user).order_by("code")
         self.fields["conference"].queryset = conferences_modifiables(user).order_by("nom")
+        if self.instance.pk is None:
+            del self.fields["motif_revision"]  # a new objective's target is its initial target: nothing to revise
+        else:
+            self.fields["motif_revision"].help_text = _(
+                "Obligatoire si vous changez la cible. La cible initiale (%(initiale)s) reste la référence de "
+                "l'engagement ; le taux de réalisation se calcule sur la cible actuelle."
+            ) % {"initiale": nombre(self.instance.cible_initiale)}
+            self.order_fields([*self._meta.fields[: self._meta.fields.index("cible") + 1], "motif_revision"])
 
     def clean_date_accord(self):
         date = self.cleaned_data.get("date_accord")
@@ -68,6 +88,7 @@ class ObjectifForm(VersionMixin, FormulaireSaisie):
         aire, conference = donnees.get("aire"), donnees.get("conference")
         if aire and not peut_modifier_objectif(self.user, Objectif(aire=aire, conference=conference)):
             self.add_error("aire", MESSAGE_HORS_PERIMETRE)
+        self.verifier_motif_revision(donnees)
         cle = {k: donnees.get(k) for k in ("aire", "dispositif", "annee", "unite")}
         complete = all(v is not None and v != "" for v in cle.values())
         if complete and Objectif.objects.filter(**cle).exclude(pk=self.instance.pk).exists():
@@ -75,6 +96,20 @@ class ObjectifForm(VersionMixin, FormulaireSaisie):
                 _("Un objectif existe déjà pour cette aire, ce dispositif, cette année et cette unité.")
             )
         return donnees
+
+    def verifier_motif_revision(self, donnees):
+        """A changed target needs its reason; the service refuses it too, against the row it locks."""
+        cible = donnees.get("cible")
+        if self.instance.pk is None or cible is None or cible == self.instance.cible:
+            return
+        if donnees.get("version") != self.instance.version:
+            return  # read before someone else's save: the service refuses it first, showing what changed
+        if not donnees.get("motif_revision") and "motif_revision" not in self.errors:
+            self.add_error("motif_revision", message_motif_revision(self.instance.cible, cible))
+
+    def motif_de_la_revision(self):
+        """The reason typed, for the service (empty on a new objective, which has no such field)."""
+        return self.cleaned_data.get("motif_revision", "")
 
     def validate_constraints(self):
         """Constraints are checked in clean() with their message; skip Django's second, generic pass."""

@@ -13,12 +13,13 @@ from simple_history.utils import bulk_create_with_history
 from engagements.regles import peut_modifier_objectif
 from partenariat.commun.acces import exiger
 from partenariat.commun.dates import date_de_reference
+from partenariat.commun.nombres import nombre
 from partenariat.commun.saisie import ErreurMetier, prendre_version
 from partenariat.commun.textes import TexteRefuse, normaliser_texte
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN
 
 from .avancement import EtatRealisation, taux_realisation
-from .models import ClotureAnnee, Dispositif, Objectif, Realisation
+from .models import ClotureAnnee, Dispositif, Objectif, Realisation, RevisionCible
 
 
 @dataclass
@@ -100,6 +101,8 @@ class ErreurEngagement(ErreurMetier):
     """Why a change to an objective or an achievement was refused."""
 
 
+# django-simple-history's change reason column (CharField, 100 characters).
+LONGUEUR_MOTIF_HISTORIQUE = 100
 MESSAGE_OBJECTIF_EXISTANT = gettext_lazy(
     "Un objectif existe déjà pour cette aire, ce dispositif, cette année et cette unité."
 )
@@ -124,17 +127,57 @@ def convenir_objectif(objectif, user):
     return objectif
 
 
-def modifier_objectif(objectif, user, version):
-    """Change an objective, unless someone saved it since the user read `version` (no lost update)."""
+def message_motif_revision(ancienne, nouvelle):
+    """The refusal of a target change without a reason, naming both values (form and service say the same)."""
+    return _("Indiquez le motif de la révision de la cible : elle passe de %(ancienne)s à %(nouvelle)s.") % {
+        "ancienne": nombre(ancienne),
+        "nouvelle": nombre(nouvelle),
+    }
+
+
+def _motif_historique(motif):
+    """The history keeps a reason of at most 100 characters; the revision itself keeps the whole text."""
+    return motif if len(motif) <= LONGUEUR_MOTIF_HISTORIQUE else motif[: LONGUEUR_MOTIF_HISTORIQUE - 1] + "…"
+
+
+def modifier_objectif(objectif, user, version, motif=""):
+    """Change an objective, unless someone saved it since the user read `version` (no lost update).
+
+    A new target is a revision: it needs `motif`, and is recorded (`RevisionCible`) in the same transaction, with
+    the reason in the objective's history. The initial target, the baseline of the commitment, never changes.
+    """
     exiger(user, "engagements.change_objectif", objectif)
+    motif = (motif or "").strip()
     try:
         with transaction.atomic():
-            prendre_version(Objectif, objectif, version, ErreurEngagement)
-            _historiser(objectif, user)
+            actuel = prendre_version(Objectif, objectif, version, ErreurEngagement)
+            exiger(user, "engagements.change_objectif", actuel)
+            objectif.cible_initiale = actuel.cible_initiale
+            revision = objectif.cible != actuel.cible
+            if revision and not motif:
+                raise ErreurEngagement(message_motif_revision(actuel.cible, objectif.cible))
+            _historiser(objectif, user, _motif_historique(motif) if revision else None)
             objectif.save()
+            if revision:
+                RevisionCible.objects.create(
+                    objectif=objectif,
+                    ancienne_cible=actuel.cible,
+                    nouvelle_cible=objectif.cible,
+                    motif=motif,
+                    revisee_par=user,
+                )
     except IntegrityError as erreur:
         raise ErreurEngagement(MESSAGE_OBJECTIF_EXISTANT) from erreur
     return objectif
+
+
+def reviser_cible(objectif, nouvelle_cible, motif, user, version=None):
+    """Revise only the target of `objectif` (the demo, scripts): `modifier_objectif` with the reason given.
+
+    `version` is the one the caller read, the objective's own by default.
+    """
+    objectif.cible = nouvelle_cible
+    return modifier_objectif(objectif, user, objectif.version if version is None else version, motif=motif)
 
 
 def enregistrer_realisation(realisation, user):

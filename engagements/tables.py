@@ -16,6 +16,8 @@ class ObjectifTable(Tableau):
     dispositif = tables.Column(verbose_name=_("Dispositif"))
     annee = tables.Column(verbose_name=_("Année"))
     cible = NombreColumn(verbose_name=_("Cible"))
+    # The baseline agreed first: a revised target shows beside it, in the list and in every export.
+    cible_initiale = NombreColumn(verbose_name=_("Cible initiale"))
     unite = tables.Column(verbose_name=_("Unité"))
     realise = NombreColumn(verbose_name=_("Réalisé"))
     taux = TauxColumn(verbose_name=_("Taux de réalisation"))
@@ -23,7 +25,7 @@ class ObjectifTable(Tableau):
 
     class Meta:
         model = Objectif
-        fields = ["aire__code", "aire", "dispositif", "annee", "cible", "unite"]
+        fields = ["aire__code", "aire", "dispositif", "annee", "cible", "cible_initiale", "unite"]
         sequence = [*fields, "realise", "taux", "statut"]
         caption = _("Objectifs partagés")
         empty_text = _("Aucun objectif ne correspond à ces filtres.")

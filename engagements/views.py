@@ -75,6 +75,7 @@ class ObjectifDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView)
             objectif=objectif,
             realisations=objectif.realisations.select_related("saisi_par").order_by("-date", "-pk"),
             historique=_historique_objectif(objectif),
+            revisions=objectif.revisions.select_related("revisee_par").order_by("-revisee_le", "-pk"),
             peut_modifier=user.has_perm("engagements.change_objectif", objectif),
             peut_ajouter_realisation=user.has_perm("engagements.add_realisation", nouvelle),
             peut_modifier_realisation=user.has_perm("engagements.change_realisation", nouvelle),
@@ -158,7 +159,9 @@ class ObjectifUpdateView(ObjectifCreateView):
         return context
 
     def enregistrer(self, form):
-        return services.modifier_objectif(form.instance, self.request.user, form.cleaned_data["version"])
+        return services.modifier_objectif(
+            form.instance, self.request.user, form.cleaned_data["version"], motif=form.motif_de_la_revision()
+        )
 
 
 class RealisationCreateView(JustificatifMixin, EditionView):

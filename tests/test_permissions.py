@@ -244,6 +244,7 @@ CAS = [
             "dispositif": m.objectif_lyon.dispositif,
             "annee": "2013",
             "cible": "120",
+            "motif_revision": "Programme relevé",
             "unite": "logements",
             "version": "1",
         },

@@ -22,7 +22,7 @@ from conferences.models import (
     Reunion,
 )
 from engagements.avancement import Statut, agreger_avancement, expressions_avancement, taux_realisation
-from engagements.models import Objectif, Realisation
+from engagements.models import Objectif, Realisation, RevisionCible
 from engagements.services import realisations_de, serie_cumulee
 from partenariat.commun import graphiques
 from partenariat.commun.pdf import nom_de_fichier, rendre_html, rendre_pdf
@@ -146,6 +146,18 @@ def par_aire(objectifs, au):
     return sorted(lignes, key=lambda ligne: (ligne["phase"] is None, ligne["phase_ordre"] or 0, ligne["code"]))
 
 
+def revisions_du_perimetre(objectifs):
+    """Every target revision of `objectifs`, by area, year and scheme, oldest first, in one query.
+
+    The report lists them with their reasons: a late objective never turns on time by a silent change of target.
+    """
+    return list(
+        RevisionCible.objects.filter(objectif__in=objectifs.values("pk"))
+        .select_related("objectif__aire")
+        .order_by("objectif__aire__code", "objectif__annee", "objectif__dispositif", "objectif__unite", "revisee_le")
+    )
+
+
 def conferences_et_delais(au):
     """Every conference with its installation state against the deadline on `au`, by installation date."""
     date_limite = periode_courante().date_limite_installation
@@ -194,6 +206,7 @@ def contexte_national(annee=None, au=None):
         ("conferences", _("Conférences territoriales et délai d'installation")),
         ("dispositifs", _("Objectifs et réalisations par dispositif")),
         ("aires", _("Objectifs et réalisations par aire urbaine")),
+        ("revisions", _("Cibles révisées")),
         ("retards", _("Aires en retard")),
     ]
     contexte = contexte_document(
@@ -238,6 +251,7 @@ def contexte_national(annee=None, au=None):
         dispositifs=dispositifs,
         aires=aires,
         aires_en_retard=aires_en_retard,
+        revisions=revisions_du_perimetre(perimetre),
         aires_sans_objectif=sans_objectif,
         nb_realisations=realisations_de(perimetre).filter(date__lte=au).count(),
         graphique_barres=graphiques.barres_par_dispositif(

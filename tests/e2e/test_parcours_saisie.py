@@ -134,6 +134,7 @@ def test_deux_navigateurs_modifient_le_meme_objectif(donnees_demo, nouvelle_page
     seconde.goto(url)
 
     premiere.get_by_label("Cible").fill(str(objectif.cible + 50))
+    premiere.get_by_label("Motif de la révision").fill("Programme relevé par la conférence")
     premiere.get_by_role("button", name="Enregistrer").click()
     premiere.wait_for_url(f"**/objectifs/{objectif.pk}/")
 

@@ -232,7 +232,7 @@ def test_saisies_simultanees_sur_un_objectif_toutes_comptees():
             for cible in range(200, 205):
                 objectif = Objectif.objects.get(pk=monde.objectif_lyon.pk)
                 objectif.cible = cible
-                services.modifier_objectif(objectif, uesl, objectif.version)
+                services.modifier_objectif(objectif, uesl, objectif.version, motif="Révision")
         except Exception as erreur:  # noqa: BLE001
             erreurs.append(repr(erreur))
         finally:

@@ -42,19 +42,19 @@ def test_pas_de_mise_a_jour_perdue_sur_un_objectif(monde):
     premier = Objectif.objects.get(pk=monde.objectif_lyon.pk)
     second = Objectif.objects.get(pk=monde.objectif_lyon.pk)
     premier.cible = 120
-    services.modifier_objectif(premier, uesl, 1)
+    services.modifier_objectif(premier, uesl, 1, motif="Relevée")
     assert Objectif.objects.get(pk=premier.pk).version == 2
 
     second.cible = 150
     second.notes = "Cible relevée"
     with pytest.raises(services.ErreurEngagement) as refus:
-        services.modifier_objectif(second, secretariat, 1)
+        services.modifier_objectif(second, secretariat, 1, motif="Relevée encore")
     (detail,) = refus.value.details
     assert detail.startswith("Cible : 100 → 120 (modifié par uesl-test le ")
     enregistre = Objectif.objects.get(pk=premier.pk)
     assert (enregistre.cible, enregistre.notes, enregistre.version) == (120, "", 2)
 
-    services.modifier_objectif(second, secretariat, refus.value.version_actuelle)
+    services.modifier_objectif(second, secretariat, refus.value.version_actuelle, motif="Relevée encore")
     assert Objectif.objects.get(pk=premier.pk).cible == 150
 
 
@@ -137,7 +137,7 @@ def test_deux_enregistrements_simultanes_un_seul_passe():
             objectif = Objectif.objects.get(pk=monde.objectif_lyon.pk)
             objectif.cible = cible
             barriere.wait(timeout=10)
-            services.modifier_objectif(objectif, user, 1)
+            services.modifier_objectif(objectif, user, 1, motif="Révision concurrente")
             resultats.append(("enregistré", cible))
         except services.ErreurEngagement:
             resultats.append(("refusé", cible))

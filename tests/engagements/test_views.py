@@ -121,7 +121,7 @@ def test_deux_personnes_modifient_le_meme_objectif(monde):
     secretariat.get(url)
     valeurs = {"dispositif": monde.objectif_lyon.dispositif, "annee": "2013", "version": "1"}
 
-    assert uesl.post(url, donnees_objectif(monde, cible="120", **valeurs)).status_code == 302
+    assert uesl.post(url, donnees_objectif(monde, cible="120", motif_revision="Relevée", **valeurs)).status_code == 302
     reponse = secretariat.post(url, donnees_objectif(monde, cible="150", notes="Ma saisie", **valeurs))
     contenu = reponse.content.decode()
     assert reponse.status_code == 200
@@ -173,7 +173,7 @@ def test_les_pages_de_saisie_gardent_un_nombre_de_requetes_constant(client, demo
         actuel = Objectif.objects.get(pk=objectif.pk)
         actuel.cible += 1
         actuel.notes = f"Révision {rang}"
-        services.modifier_objectif(actuel, uesl, actuel.version)
+        services.modifier_objectif(actuel, uesl, actuel.version, motif=f"Révision {rang}")
         realisation.quantite += 1
         services.enregistrer_realisation(realisation, uesl)
         services.enregistrer_realisation(

@@ -76,7 +76,7 @@ def test_cible_changee_et_realisation_avancee_dans_le_temps(monde):
 
     objectif = Objectif.objects.get(pk=monde.objectif_lyon.pk)
     objectif.cible += 500
-    services.modifier_objectif(objectif, uesl, objectif.version)
+    services.modifier_objectif(objectif, uesl, objectif.version, motif="Révision")
     assert avancement_national(AU)["totaux"] == frais()
     assert avancement_national(AU)["totaux"]["cible_totale"] == frais()["cible_totale"]
 

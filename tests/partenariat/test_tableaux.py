@@ -60,10 +60,12 @@ def test_cellules_des_objectifs(lyon, admin_client):
     aire, _, objectif = lyon
     page = admin_client.get("/objectifs/?date=2013-12-31").content.decode()
 
-    code, nom, dispositif, annee, cible, unite, realise, taux, statut = cellules(ligne_de(page, ">002<"))
+    ligne = cellules(ligne_de(page, ">002<"))
+    code, nom, dispositif, annee, cible, cible_initiale, unite, realise, taux, statut = ligne
     assert nom == '<a href="/aires/002/">Lyon &lt;Rhône&gt; &amp; Ain</a>'
     assert dispositif == f'<a href="/objectifs/{objectif.pk}/">Production de logements sociaux</a>'
     assert (annee, cible, realise, taux) == ("2013", f"1{ESPACE}200", "600", "50,0\u202f%")
+    assert cible_initiale == f"1{ESPACE}200"
     assert re.fullmatch(r'<span class="statut statut-[a-z_]+">[^<]+</span>', statut)
 
 
@@ -108,7 +110,7 @@ def test_tri_appliqué_aux_lignes(admin_client):
 
 def test_liste_vide(admin_client):
     page = admin_client.get("/objectifs/").content.decode()
-    assert '<tr><td colspan="9">Aucun objectif ne correspond à ces filtres.</td></tr>' in page
+    assert '<tr><td colspan="10">Aucun objectif ne correspond à ces filtres.</td></tr>' in page
     assert "<caption>Objectifs partagés</caption>" in page
 
 
