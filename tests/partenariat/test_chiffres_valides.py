@@ -5,6 +5,8 @@ will; validating it is setting `etat="validee"` and saving, which keeps the runn
 """
 
 import datetime
+import os
+import shutil
 
 import pytest
 from django.core.cache import cache
@@ -17,6 +19,7 @@ from engagements.services import realisations_de, serie_cumulee
 from tests import fabriques
 from tests.acteurs import connecte
 from tests.lecture_pdf import lignes_csv, taux, texte_pdf, une_ligne
+from tests.test_html_valide import VNU, erreurs_vnu
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -138,6 +141,10 @@ def test_les_liens_gardent_le_choix(lecteur, monde):
     assert "en_attente=1&amp;date=2013-06-30&amp;_export=csv" in liste
     assert "Chiffres provisoires : le nom des fichiers se termine par « -provisoire »" in liste
 
+    aires = lecteur.get("/aires/?date=2013-06-30&en_attente=1").content.decode()
+    assert 'href="/aires/carte/?date=2013-06-30&amp;en_attente=1"' in aires
+    passee = lecteur.get("/aires/002/?date=2013-06-30").content.decode()
+    assert '<input type="hidden" name="date" value="2013-06-30">' in passee  # the switch keeps the date
     aire = lecteur.get("/aires/002/?en_attente=1").content.decode()
     assert 'href="/rapports/aires/002.pdf?en_attente=1"' in aire
     assert "/objectifs/?aire=002&amp;en_attente=1" in aire
@@ -310,3 +317,34 @@ def test_une_realisation_renvoyee_ne_compte_nulle_part(monde):
     Realisation.objects.create(objectif=monde.objectif_lyon, quantite=9, date=D(2013, 5, 1), etat="renvoyee")
     assert avancement_national(AU, provisoire=True)["totaux"] == avant["totaux"]
     assert avancement_national(AU)["totaux"] == frais()
+
+
+@pytest.fixture
+def vnu():
+    """The Nu HTML Checker's command, as tests/test_html_valide.py runs it (required under CI)."""
+    java = shutil.which("java")
+    if not java or not VNU.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Validation HTML impossible alors que CI=true : java ou vnu.jar est introuvable.")
+        pytest.skip("java ou vnu.jar est introuvable")
+    return [java, "-Xss4m", "-jar", str(VNU), "--format", "json", "--errors-only"]
+
+
+def test_les_pages_provisoires_sont_du_html_valide(vnu, lecteur, monde, tmp_path):
+    """With the switch on and achievements pending: the notice, the checked box and the counts are valid HTML."""
+    soumettre(monde)
+    urls = [
+        "/",
+        "/deploiement/?date=2013-06-30",
+        "/aires/?date=2013-06-30",
+        "/aires/002/",
+        "/aires/carte/?mode=avancement",
+        "/objectifs/",
+        f"/objectifs/{monde.objectif_lyon.pk}/",
+        "/conferences/",
+        f"/conferences/{monde.lyon.pk}/",
+        "/rapports/",
+    ]
+    pages = {url: lecteur.get(avec(url, EN_ATTENTE)).content.decode() for url in urls}
+    pages["/aires/002/ (chiffres validés)"] = lecteur.get("/aires/002/").content.decode()
+    assert erreurs_vnu(vnu, pages, tmp_path) == []
