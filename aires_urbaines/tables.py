@@ -19,6 +19,8 @@ class AireUrbaineTable(Tableau):
     conference_nom = tables.Column(verbose_name=_("Conférence"), default="—")
     nb_objectifs = NombreColumn(verbose_name=_("Objectifs"))
     taux = TauxColumn(verbose_name=_("Taux de réalisation"))
+    # Achievements awaiting validation, whatever the figures count: the work left before they are final.
+    nb_en_attente = NombreColumn(verbose_name=_("En attente de validation"))
 
     class Meta:
         model = AireUrbaine

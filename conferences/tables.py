@@ -16,6 +16,8 @@ class ConferenceTable(Tableau):
     nb_membres = NombreColumn(verbose_name=_("Membres"))
     nb_reunions = NombreColumn(verbose_name=_("Réunions"))
     nb_objectifs = NombreColumn(verbose_name=_("Objectifs"))
+    # Achievements awaiting validation, whatever the figures count: the work left before they are final.
+    nb_en_attente = NombreColumn(verbose_name=_("En attente de validation"))
 
     class Meta:
         model = ConferenceTerritoriale

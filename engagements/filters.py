@@ -46,4 +46,4 @@ class ObjectifFilter(django_filters.FilterSet):
         return queryset.filter(aire__nom__icontains=value)
 
     def filtrer_statut(self, queryset, name, value):
-        return queryset.de_statut(value, getattr(self, "au", None))
+        return queryset.de_statut(value, getattr(self, "au", None), provisoire=getattr(self, "provisoire", False))

@@ -109,13 +109,16 @@ class Unite(models.TextChoices):
 
 
 class ObjectifQuerySet(models.QuerySet):
-    def avec_avancement(self, au=None):
-        """Annotate realise, taux and statut as of date `au` (default today), all computed in SQL so they sort."""
-        return avancement.annoter_avancement(self, au)
+    def avec_avancement(self, au=None, provisoire=False):
+        """Annotate realise, taux and statut as of date `au` (default today), all computed in SQL so they sort.
 
-    def de_statut(self, statut, au=None):
+        Validated achievements only, or with `provisoire` the pending ones too (`avancement.comptage`).
+        """
+        return avancement.annoter_avancement(self, au, provisoire)
+
+    def de_statut(self, statut, au=None, provisoire=False):
         """Objectives in `statut` as of `au` (the rule of `avec_avancement`, without annotating the rows)."""
-        return avancement.filtrer_statut(self, statut, au)
+        return avancement.filtrer_statut(self, statut, au, provisoire)
 
     def nb_realisations_au(self, au):
         """Achievements of these objectives dated by `au`, from the running counts (no scan of achievements)."""
@@ -165,8 +168,8 @@ class ObjectifQuerySet(models.QuerySet):
     def non_convenus_au(self, au):
         return self.exclude(Q(date_accord__lte=au) | Q(date_accord__isnull=True, annee__lte=au.year))
 
-    def pour_liste(self, au=None):
-        return self.select_related("aire", "conference", "aire__entree_phase__phase").avec_avancement(au)
+    def pour_liste(self, au=None, provisoire=False):
+        return self.select_related("aire", "conference", "aire__entree_phase__phase").avec_avancement(au, provisoire)
 
     def totaux(self):
         """Target and achieved totals of an annotated queryset, in one query."""

@@ -18,7 +18,7 @@ from partenariat.commun.saisie import ErreurMetier, prendre_version
 from partenariat.commun.textes import TexteRefuse, normaliser_texte
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN
 
-from .avancement import EtatRealisation, taux_realisation
+from .avancement import EtatRealisation, realisations_comptees, taux_realisation
 from .models import ClotureAnnee, Dispositif, Objectif, Realisation, RevisionCible
 
 
@@ -69,24 +69,31 @@ def synthese_objectifs(objectifs, annees):
     }
 
 
-def serie_cumulee(realisations_qs, au=None):
-    """Cumulative achievements by date up to `au`, for the progress-over-time chart (one grouped query)."""
+def serie_cumulee(realisations_qs, au=None, provisoire=False):
+    """Cumulative achievements by date up to `au`, for the progress-over-time chart (one grouped query).
+
+    Only the achievements the figures count (`realisations_comptees`): validated ones, or with `provisoire` the
+    pending ones too, whatever `realisations_qs` holds.
+    """
     au = date_de_reference(au)
     points = []
     cumul = 0
-    lignes = realisations_qs.filter(date__lte=au).order_by("date").values("date").annotate(total=Sum("quantite"))
+    comptees = realisations_qs & realisations_comptees(provisoire)
+    lignes = comptees.filter(date__lte=au).order_by("date").values("date").annotate(total=Sum("quantite"))
     for ligne in lignes:
         cumul += ligne["total"]
         points.append((ligne["date"], cumul))
     return points
 
 
-def realisations_de(objectifs_qs):
-    return Realisation.objects.filter(objectif__in=objectifs_qs.values("pk"))
+def realisations_de(objectifs_qs, provisoire=False):
+    """The counted achievements (`realisations_comptees`) of `objectifs_qs`."""
+    return realisations_comptees(provisoire).filter(objectif__in=objectifs_qs.values("pk"))
 
 
-def objectifs_pour(aire=None, conference=None, au=None):
-    objectifs = Objectif.objects.select_related("aire", "conference").avec_avancement(au)
+def objectifs_pour(aire=None, conference=None, au=None, provisoire=False):
+    """An area's or a conference's objectives with their progress as of `au`, in the pages' and reports' order."""
+    objectifs = Objectif.objects.select_related("aire", "conference").avec_avancement(au, provisoire)
     if aire is not None:
         objectifs = objectifs.filter(aire=aire)
     if conference is not None:

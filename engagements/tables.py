@@ -22,6 +22,8 @@ class ObjectifTable(Tableau):
     realise = NombreColumn(verbose_name=_("Réalisé"))
     taux = TauxColumn(verbose_name=_("Taux de réalisation"))
     statut = tables.Column(verbose_name=_("Statut"))
+    # Achievements awaiting validation, whatever the figures count: the work left before they are final.
+    nb_en_attente = NombreColumn(verbose_name=_("En attente de validation"))
 
     class Meta:
         model = Objectif

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, FormView, TemplateView, View
@@ -42,6 +43,24 @@ def _historique_objectif(objectif):
     )
 
 
+# The queue of achievements awaiting validation, with its GET filters `aire=<code>` and `conference=<pk>`.
+ADRESSE_FILE_VALIDATION = "/validation/"
+
+
+def url_file_validation(**filtres):
+    """The validation queue filtered on an area or a conference: where a page's pending count leads."""
+    return ADRESSE_FILE_VALIDATION + (f"?{urlencode(filtres)}" if filtres else "")
+
+
+def contexte_en_attente(user, nb_en_attente, **filtres):
+    """What templates/_en_attente.html needs: the count, and the queue's link for those who may validate."""
+    return {
+        "nb_en_attente": nb_en_attente,
+        "url_validation": url_file_validation(**filtres),
+        "peut_valider": user.has_perm("engagements.valider_realisation"),
+    }
+
+
 class ObjectifListView(DateDeReferenceMixin, ListeView):
     table_class = ObjectifTable
     filterset_class = ObjectifFilter
@@ -53,7 +72,7 @@ class ObjectifListView(DateDeReferenceMixin, ListeView):
     export_name = "objectifs"
 
     def get_queryset(self):
-        return Objectif.objects.convenus_au(self.au).pour_liste(self.au)
+        return Objectif.objects.convenus_au(self.au).pour_liste(self.au, provisoire=self.provisoire)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -69,9 +88,12 @@ class ObjectifDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        objectif = get_object_or_404(Objectif.objects.pour_liste(self.au), pk=self.kwargs["pk"])
+        objectif = get_object_or_404(
+            Objectif.objects.pour_liste(self.au, provisoire=self.provisoire), pk=self.kwargs["pk"]
+        )
         user, nouvelle = self.request.user, Realisation(objectif=objectif)
         context.update(
+            **contexte_en_attente(user, objectif.nb_en_attente, aire=objectif.aire.code),
             objectif=objectif,
             realisations=objectif.realisations.select_related("saisi_par").order_by("-date", "-pk"),
             historique=_historique_objectif(objectif),

@@ -3,6 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -47,7 +48,42 @@ class PaginateurPlafonne(Paginator):
         super().__init__(object_list, per_page, *args, **kwargs)
 
 
-class DateDeReferenceMixin:
+PARAMETRE_PROVISOIRE = "en_attente"
+
+
+def lire_provisoire(request):
+    """Whether `?en_attente=1` asks for the provisional figures (pending achievements counted): validated by default."""
+    return request.GET.get(PARAMETRE_PROVISOIRE) == "1"
+
+
+class ChiffresMixin:
+    """Pages and downloads whose figures count validated achievements, or with `?en_attente=1` pending ones too.
+
+    The switch is read here only; `self.provisoire` is then passed explicitly to every figure the page computes.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        self.provisoire = lire_provisoire(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        filterset.provisoire = self.provisoire  # a filter on computed progress counts what the columns count
+        return filterset
+
+    def parametres_chiffres(self):
+        """The parameters that decide the page's figures, for links to other pages showing the same ones."""
+        return {PARAMETRE_PROVISOIRE: "1"} if self.provisoire else {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["provisoire"] = self.provisoire
+        context["interrupteur_provisoire"] = True
+        context["parametres_chiffres"] = urlencode(self.parametres_chiffres())
+        return context
+
+
+class DateDeReferenceMixin(ChiffresMixin):
     """Pages that can show the partnership as it stood on a past date (`?date=`), today by default."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -59,6 +95,10 @@ class DateDeReferenceMixin:
         filterset = super().get_filterset(filterset_class)
         filterset.au = self.au  # filters on computed progress use the same date as the columns
         return filterset
+
+    def parametres_chiffres(self):
+        date = {"date": self.au.isoformat()} if self.date_choisie else {}
+        return {**date, **super().parametres_chiffres()}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -88,6 +128,18 @@ class ListeView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
             message = _("Ce format d'export n'est pas proposé : choisissez CSV, XLSX ou ODS.")
             return render(request, "400.html", {"message": message, "retour": request.path}, status=400)
         return super().get(request, *args, **kwargs)
+
+    def get_export_filename(self, export_format):
+        # Provisional figures never pass for validated ones once the file has left the page (see `ChiffresMixin`).
+        suffixe = "-provisoire" if getattr(self, "provisoire", False) else ""
+        return f"{self.export_name}{suffixe}.{export_format}"
+
+    def get_dataset_kwargs(self):
+        """XLSX and ODS sheets of provisional figures are titled so; CSV keeps only its file name's suffix, so that
+        machines read the same columns either way."""
+        if getattr(self, "provisoire", False):
+            return {**(super().get_dataset_kwargs() or {}), "title": _("Chiffres provisoires")}
+        return super().get_dataset_kwargs()
 
     def get_table_kwargs(self):
         kwargs = super().get_table_kwargs()

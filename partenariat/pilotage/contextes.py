@@ -16,19 +16,21 @@ from partenariat.commun.dates import date_de_reference
 from partenariat.models import periode_courante
 
 
-def contexte_aire(au=None, **cle):
+def contexte_aire(au=None, provisoire=False, **cle):
     """The area's identity, conferences, programming, observations and objectives as of `au` (today by default).
 
-    `cle` finds the area (`code=` from a URL, `pk=`); AireUrbaine.DoesNotExist when none matches.
+    `cle` finds the area (`code=` from a URL, `pk=`); AireUrbaine.DoesNotExist when none matches. The figures count
+    validated achievements, or with `provisoire` the pending ones too.
     """
     au = date_de_reference(au)
     periode = periode_courante()
-    aire = annoter_aires(AireUrbaine.objects.select_related("zonage", "entree_phase__phase"), au).get(**cle)
-    objectifs = list(objectifs_pour(aire=aire, au=au))
+    aire = annoter_aires(AireUrbaine.objects.select_related("zonage", "entree_phase__phase"), au, provisoire).get(**cle)
+    objectifs = list(objectifs_pour(aire=aire, au=au, provisoire=provisoire))
     synthese = synthese_objectifs(objectifs, periode.annees)
     intercommunalites = list(aire.intercommunalites())
     return {
         "au": au,
+        "provisoire": provisoire,
         "aire": aire,
         "periode": periode,
         "date_limite": periode.date_limite_installation,
@@ -58,7 +60,7 @@ def contexte_aire(au=None, **cle):
             titre=_("Cible et réalisé par dispositif — %(aire)s") % {"aire": aire.nom},
         ),
         "graphique_courbe": graphiques.courbe_avancement(
-            serie_cumulee(realisations_de(objectifs_pour(aire=aire)), au),
+            serie_cumulee(realisations_de(objectifs_pour(aire=aire), provisoire), au, provisoire),
             cible=synthese["cible"] or None,
             titre=_("Réalisations cumulées — %(aire)s") % {"aire": aire.nom},
         ),
@@ -77,22 +79,24 @@ def sommer(objectifs):
     return {"cible": cible, "realise": realise, "taux": taux_realisation(realise, cible)}
 
 
-def contexte_conference(au=None, **cle):
+def contexte_conference(au=None, provisoire=False, **cle):
     """The conference's perimeter, members, meetings, programming, observations and its areas' objectives.
 
-    `cle` finds the conference (`pk=`); ConferenceTerritoriale.DoesNotExist when none matches.
+    `cle` finds the conference (`pk=`); ConferenceTerritoriale.DoesNotExist when none matches. The figures count
+    validated achievements, or with `provisoire` the pending ones too.
     """
     au = date_de_reference(au)
     periode = periode_courante()
     date_limite = periode.date_limite_installation
     conference = annoter_conferences(ConferenceTerritoriale.objects.pour_liste(date_limite, au)).get(**cle)
     membres = list(conference.membres.order_by("college", "organisation", "nom", "pk"))
-    objectifs = list(objectifs_pour(conference=conference, au=au))
+    objectifs = list(objectifs_pour(conference=conference, au=au, provisoire=provisoire))
     synthese = synthese_objectifs(objectifs, periode.annees)
     for ligne in synthese["lignes"]:
         ligne.sommes = [sommer(cellule) for cellule in ligne.colonnes]
     return {
         "au": au,
+        "provisoire": provisoire,
         "conference": conference,
         "periode": periode,
         "date_limite": date_limite,
@@ -106,7 +110,9 @@ def contexte_conference(au=None, **cle):
             conference.associations.select_related("intercommunalite").order_by("date_sollicitation", "pk")
         ),
         "observations": list(conference.observations.order_by("-date", "-pk")),
-        "aires": list(annoter_aires(AireUrbaine.objects.filter(conferences=conference), au).order_by("code")),
+        "aires": list(
+            annoter_aires(AireUrbaine.objects.filter(conferences=conference), au, provisoire).order_by("code")
+        ),
         "objectifs": objectifs,
         "synthese": synthese,
         "clotures": clotures(),
@@ -115,7 +121,7 @@ def contexte_conference(au=None, **cle):
             titre=_("Cible et réalisé par dispositif — aires de la conférence"),
         ),
         "graphique_courbe": graphiques.courbe_avancement(
-            serie_cumulee(realisations_de(objectifs_pour(conference=conference)), au),
+            serie_cumulee(realisations_de(objectifs_pour(conference=conference), provisoire), au, provisoire),
             cible=synthese["cible"] or None,
             titre=_("Réalisations cumulées — aires de la conférence"),
         ),

@@ -67,11 +67,17 @@ def date_des_donnees():
     return timezone.localtime(derniere).date() if timezone.is_aware(derniere) else derniere.date()
 
 
-def contexte_document(*, titre, perimetre, description, mots_cles, au, sommaire):
-    """What the shared layout (templates/partenariat/pdf/base.html) needs: cover, running header, metadata."""
+def contexte_document(*, titre, perimetre, description, mots_cles, au, sommaire, provisoire=False):
+    """What the shared layout (templates/partenariat/pdf/base.html) needs: cover, running header, metadata.
+
+    A report of provisional figures says so on its cover and in its title, which every page's header repeats.
+    """
     etabli_le = timezone.localtime().replace(microsecond=0)
+    if provisoire:
+        titre = _("%(titre)s (chiffres provisoires)") % {"titre": titre}
     return {
         "titre": titre,
+        "provisoire": provisoire,
         "perimetre": perimetre,
         "description": description,
         "mots_cles": [*mots_cles, *MOTS_CLES_COMMUNS],
@@ -107,14 +113,14 @@ def objectifs_du_perimetre(au, annee=None):
     return objectifs.filter(annee=annee) if annee else objectifs
 
 
-def par_aire(objectifs, au):
+def par_aire(objectifs, au, provisoire=False):
     """One row per area of `objectifs`: phase, objectives, target, achieved, rate, late ones; ONE grouped query.
 
     The achieved quantity and the status are the pages' (`expressions_avancement`), read from each objective's
     running totals. An area is behind schedule under the dashboard's rule for the fifth commitment: more
     than half of its objectives late or without any achievement.
     """
-    avancement = expressions_avancement(au)
+    avancement = expressions_avancement(au, provisoire)
     lignes = list(
         objectifs.alias(realise_objectif=avancement["realise"], statut_objectif=avancement["statut"])
         .order_by("aire__code")
@@ -168,27 +174,30 @@ def conferences_et_delais(au):
     )
 
 
-def contexte_national(annee=None, au=None):
-    """Everything the national report shows, for one year of the period or the whole period."""
+def contexte_national(annee=None, au=None, provisoire=False):
+    """Everything the national report shows, for one year of the period or the whole period.
+
+    Its figures count validated achievements, or with `provisoire` the pending ones too.
+    """
     protocole = periode_courante()
     au = au or date_du_rapport_national(annee)
-    etat = etat_du_protocole(au)
+    etat = etat_du_protocole(au, provisoire)
     _etat_dep, phases, dans_dispositif, grandes = etat_deploiement(au)
 
     perimetre = objectifs_du_perimetre(au, annee)
-    avancement = agreger_avancement(perimetre, au)
+    avancement = agreger_avancement(perimetre, au, provisoire)
     totaux, statuts = avancement["totaux"], avancement["statuts"]
     dispositifs = [
         {**ligne, "libelle": libelle, "taux": taux_realisation(ligne["realise"], ligne["cible"])}
         for libelle, ligne in avancement["par_dispositif"]
     ]
-    aires = par_aire(perimetre, au)
+    aires = par_aire(perimetre, au, provisoire)
     aires_en_retard = [ligne for ligne in aires if ligne["en_retard"]]
     sans_objectif = list(
         AireUrbaine.objects.dans_le_dispositif_au(au).exclude(pk__in=perimetre.values("aire")).order_by("code")
     )
     conferences = conferences_et_delais(au)
-    serie = serie_cumulee(realisations_de(perimetre), au)
+    serie = serie_cumulee(realisations_de(perimetre, provisoire), au, provisoire)
 
     if annee:
         valeurs = {"annee": annee}
@@ -223,6 +232,7 @@ def contexte_national(annee=None, au=None):
         mots_cles=[_("rapport national"), str(annee or f"{protocole.annee_debut}-{protocole.annee_fin}")],
         au=au,
         sommaire=sommaire,
+        provisoire=provisoire,
     )
     contexte.update(
         annee=annee,
@@ -253,7 +263,7 @@ def contexte_national(annee=None, au=None):
         aires_en_retard=aires_en_retard,
         revisions=revisions_du_perimetre(perimetre),
         aires_sans_objectif=sans_objectif,
-        nb_realisations=realisations_de(perimetre).filter(date__lte=au).count(),
+        nb_realisations=realisations_de(perimetre, provisoire).filter(date__lte=au).count(),
         graphique_barres=graphiques.barres_par_dispositif(
             lignes_barres(dispositifs), titre=_("Cible et réalisé par dispositif — %(periode)s") % {"periode": periode}
         ),
@@ -267,20 +277,26 @@ def contexte_national(annee=None, au=None):
     return contexte
 
 
-def html_national(annee=None, au=None):
-    return rendre_html("partenariat/pdf/national.html", contexte_national(annee, au))
+def html_national(annee=None, au=None, provisoire=False):
+    return rendre_html("partenariat/pdf/national.html", contexte_national(annee, au, provisoire))
 
 
-def render_national_pdf(annee=None, au=None):
+def suffixe_provisoire(provisoire):
+    """The last part of a provisional report's file name, as the lists' exports end theirs (none otherwise)."""
+    return (pgettext("nom de fichier", "provisoire"),) if provisoire else ()
+
+
+def render_national_pdf(annee=None, au=None, provisoire=False):
     """(filename, PDF bytes) of the national report for `annee`, or for the whole period when None."""
     protocole = periode_courante()
     periode = annee or f"{protocole.annee_debut}-{protocole.annee_fin}"
-    return nom_de_fichier(pgettext("nom de fichier", "rapport-national"), periode), rendre_pdf(html_national(annee, au))
+    nom = nom_de_fichier(pgettext("nom de fichier", "rapport-national"), periode, *suffixe_provisoire(provisoire))
+    return nom, rendre_pdf(html_national(annee, au, provisoire))
 
 
-def html_aire(aire, au=None):
+def html_aire(aire, au=None, provisoire=False):
     """The area page's context (`contexte_aire`) with the document's cover, as HTML for the renderer."""
-    contexte = contexte_aire(au, pk=aire.pk)
+    contexte = contexte_aire(au, provisoire, pk=aire.pk)
     aire = contexte["aire"]
     contexte.update(
         contexte_document(
@@ -301,20 +317,23 @@ def html_aire(aire, au=None):
                 ("programmation", _("Travaux de programmation")),
                 ("observations", _("Observations et études partagées")),
             ],
+            provisoire=provisoire,
         )
     )
     return rendre_html("aires_urbaines/pdf/aire.html", contexte)
 
 
-def render_aire_pdf(aire, au=None):
+def render_aire_pdf(aire, au=None, provisoire=False):
     """(filename, PDF bytes) of the area report, as of `au` (today by default)."""
-    nom = nom_de_fichier(pgettext("nom de fichier", "rapport-aire"), aire.code, aire.nom)
-    return nom, rendre_pdf(html_aire(aire, au))
+    nom = nom_de_fichier(
+        pgettext("nom de fichier", "rapport-aire"), aire.code, aire.nom, *suffixe_provisoire(provisoire)
+    )
+    return nom, rendre_pdf(html_aire(aire, au, provisoire))
 
 
-def html_conference(conference, au=None):
+def html_conference(conference, au=None, provisoire=False):
     """The conference page's context (`contexte_conference`) with the document's cover, as HTML."""
-    contexte = contexte_conference(au, pk=conference.pk)
+    contexte = contexte_conference(au, provisoire, pk=conference.pk)
     conference = contexte["conference"]
     contexte.update(
         contexte_document(
@@ -337,14 +356,15 @@ def html_conference(conference, au=None):
                 ("observations", _("Observations partagées")),
                 ("objectifs", _("Objectifs et avancement de ses aires")),
             ],
+            provisoire=provisoire,
         )
     )
     return rendre_html("conferences/pdf/conference.html", contexte)
 
 
-def render_conference_pdf(conference, au=None):
+def render_conference_pdf(conference, au=None, provisoire=False):
     """(filename, PDF bytes) of the conference report, as of `au` (today by default)."""
-    return (
-        nom_de_fichier(pgettext("nom de fichier", "rapport-conference"), conference.pk, conference.nom),
-        rendre_pdf(html_conference(conference, au)),
+    nom = nom_de_fichier(
+        pgettext("nom de fichier", "rapport-conference"), conference.pk, conference.nom, *suffixe_provisoire(provisoire)
     )
+    return nom, rendre_pdf(html_conference(conference, au, provisoire))

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -11,6 +12,7 @@ from conferences.models import AssociationProgrammation, ConferenceTerritoriale,
 
 # The national figures are the progress module's; `agreger_avancement` is imported from here by the reports.
 from engagements.avancement import Statut, avancement_national
+from engagements.models import Objectif
 from engagements.services import clotures
 from partenariat.commun.dates import date_courte
 from partenariat.commun.nombres import nombre, pourcentage
@@ -70,8 +72,12 @@ def etat_deploiement(au):
     return etat, par_phase, dans_dispositif, grandes
 
 
-def etat_du_protocole(au):
-    """Everything the dashboard shows, in a constant number of queries."""
+def etat_du_protocole(au, provisoire=False):
+    """Everything the dashboard shows, in a constant number of queries.
+
+    The objectives' figures count validated achievements, or with `provisoire` the pending ones too; the links to
+    the objectives list keep that choice.
+    """
     protocole = periode_courante()
     date_limite = protocole.date_limite_installation
     titres = _titres_clauses(protocole)
@@ -212,7 +218,7 @@ def etat_du_protocole(au):
         )
     )
 
-    avancement = avancement_national(au)
+    avancement = avancement_national(au, provisoire)
     totaux = avancement["totaux"]
     statuts = avancement["statuts"]
     nb_objectifs = sum(n for _, _, n in statuts)
@@ -225,6 +231,7 @@ def etat_du_protocole(au):
         etat_obj = Etat.EN_RETARD
     else:
         etat_obj = Etat.EN_COURS
+    suffixe = "&en_attente=1" if provisoire else ""
     taux_txt = "—" if totaux["taux"] is None else pourcentage(totaux["taux"], 1)
     clauses.append(
         EtatClause(
@@ -238,7 +245,7 @@ def etat_du_protocole(au):
                 nb_objectifs,
             )
             % {"nombre": nombre(nb_objectifs), "taux": taux_txt},
-            [(libelle, n, f"/objectifs/?statut={code}") for libelle, code, n in statuts],
+            [(libelle, n, f"/objectifs/?statut={code}{suffixe}") for libelle, code, n in statuts],
         )
     )
 
@@ -252,6 +259,7 @@ def etat_du_protocole(au):
         "totaux_objectifs": totaux,
         "nb_objectifs": nb_objectifs,
         "nb_realisations": avancement["nb_realisations_total"],
+        "nb_en_attente": Objectif.objects.aggregate(n=Coalesce(Sum("nb_en_attente"), 0))["n"],
         "dans_dispositif": dans_dispositif,
         "nb_entrees": EntreePhase.objects.au(au).count(),
         # The closed years, said on the dashboard and in the national report ({année: ClotureAnnee}).

@@ -21,25 +21,27 @@ from conferences.views import droits_conference, historique_conference
 from engagements.annotations import annoter_aires, annoter_conferences
 from engagements.avancement import avancement_national
 from engagements.models import Objectif
+from engagements.views import contexte_en_attente
 from partenariat.commun.dates import date_courte, lire_date
 from partenariat.commun.frise import frise_deploiement
-from partenariat.commun.listes import DateDeReferenceMixin, ListeView
+from partenariat.commun.listes import ChiffresMixin, DateDeReferenceMixin, ListeView
 from partenariat.models import periode_courante
 
 from .contextes import contexte_aire, contexte_conference
 from .tableau import etat_du_protocole
 
 
-class TableauDeBordView(LoginRequiredMixin, TemplateView):
+class TableauDeBordView(LoginRequiredMixin, ChiffresMixin, TemplateView):
     template_name = "partenariat/tableau_de_bord.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(etat_du_protocole(timezone.localdate()))
+        context.update(etat_du_protocole(timezone.localdate(), self.provisoire))
+        context.update(contexte_en_attente(self.request.user, context["nb_en_attente"]))
         return context
 
 
-class DeploiementView(LoginRequiredMixin, TemplateView):
+class DeploiementView(LoginRequiredMixin, ChiffresMixin, TemplateView):
     """The partnership as it stood on a date: by default today, or the end of the period once it is over."""
 
     template_name = "partenariat/deploiement.html"
@@ -75,7 +77,7 @@ class DeploiementView(LoginRequiredMixin, TemplateView):
             noms_aires.setdefault(conference_id, []).append(nom)
         for conference in conferences:
             conference.noms_aires = ", ".join(noms_aires.get(conference.pk, ()))
-        avancement = avancement_national(au)
+        avancement = avancement_national(au, self.provisoire)
         evenements = [
             (protocole.date_signature, _("Signature du protocole")),
             (date_limite, _("Date limite des conférences")),
@@ -120,7 +122,7 @@ class AireUrbaineListView(DateDeReferenceMixin, ListeView):
     export_name = "aires-urbaines"
 
     def get_queryset(self):
-        return annoter_aires(AireUrbaine.objects.all(), self.au).order_by("code")
+        return annoter_aires(AireUrbaine.objects.all(), self.au, self.provisoire).order_by("code")
 
 
 class AireUrbaineDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView):
@@ -131,9 +133,11 @@ class AireUrbaineDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateVi
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         try:
-            context.update(contexte_aire(self.au, code=self.kwargs["code"]))
+            context.update(contexte_aire(self.au, self.provisoire, code=self.kwargs["code"]))
         except AireUrbaine.DoesNotExist:
             raise Http404(_("Aucune aire urbaine ne porte ce code.")) from None
+        aire = context["aire"]
+        context.update(contexte_en_attente(self.request.user, aire.nb_en_attente, aire=aire.code))
         return context
 
 
@@ -151,7 +155,7 @@ class CarteView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView):
         mode = self.request.GET.get("mode", "phase")
         mode = mode if mode in self.MODES else "phase"
         aires = list(
-            annoter_aires(AireUrbaine.objects.all(), self.au)
+            annoter_aires(AireUrbaine.objects.all(), self.au, self.provisoire)
             .filter(Q(categorie=AireUrbaine.Categorie.GRANDE) | Q(entree_phase__isnull=False))
             .order_by("-population")
         )
@@ -186,7 +190,7 @@ class CarteView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView):
 # --- Conferences ------------------------------------------------------------------------------------------------
 
 
-class ConferenceListView(ListeView):
+class ConferenceListView(ChiffresMixin, ListeView):
     table_class = ConferenceTable
     filterset_class = ConferenceFilter
     template_name = "conferences/conference_list.html"
@@ -207,7 +211,7 @@ class ConferenceListView(ListeView):
         return context
 
 
-class ConferenceDetailView(LoginRequiredMixin, TemplateView):
+class ConferenceDetailView(LoginRequiredMixin, ChiffresMixin, TemplateView):
     """The conference page: the same context as the conference report (`contexte_conference`), plus history."""
 
     template_name = "conferences/conference_detail.html"
@@ -215,11 +219,12 @@ class ConferenceDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         try:
-            context.update(contexte_conference(pk=self.kwargs["pk"]))
+            context.update(contexte_conference(provisoire=self.provisoire, pk=self.kwargs["pk"]))
         except ConferenceTerritoriale.DoesNotExist:
             raise Http404(_("Aucune conférence ne porte ce numéro.")) from None
         conference, user = context["conference"], self.request.user
         context.update(
+            **contexte_en_attente(user, conference.nb_en_attente, conference=conference.pk),
             historique=historique_conference(conference),
             peut_ajouter_objectif=user.has_perm("engagements.add_objectif", Objectif(conference=conference)),
             **droits_conference(user, conference),

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from aires_urbaines.models import AireUrbaine
 from conferences.models import ConferenceTerritoriale
+from partenariat.commun.listes import ChiffresMixin
 from partenariat.models import periode_courante
 from partenariat.pilotage.reports import render_aire_pdf, render_conference_pdf
 
@@ -30,8 +31,9 @@ def reponse_pdf(nom, contenu):
     )
 
 
-class RapportsView(LoginRequiredMixin, TemplateView):
-    """Every report that can be exported, with the date of the data they are built from."""
+class RapportsView(LoginRequiredMixin, ChiffresMixin, TemplateView):
+    """Every report that can be exported, with the date of the data they are built from; `?en_attente=1` links to
+    the provisional reports."""
 
     template_name = "partenariat/rapports.html"
 
@@ -50,18 +52,20 @@ class RapportsView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class RapportAireView(LoginRequiredMixin, View):
+class RapportAireView(LoginRequiredMixin, ChiffresMixin, View):
     def get(self, request, code):
-        return reponse_pdf(*render_aire_pdf(get_object_or_404(AireUrbaine, code=code)))
+        aire = get_object_or_404(AireUrbaine, code=code)
+        return reponse_pdf(*render_aire_pdf(aire, provisoire=self.provisoire))
 
 
-class RapportConferenceView(LoginRequiredMixin, View):
+class RapportConferenceView(LoginRequiredMixin, ChiffresMixin, View):
     def get(self, request, pk):
-        return reponse_pdf(*render_conference_pdf(get_object_or_404(ConferenceTerritoriale, pk=pk)))
+        conference = get_object_or_404(ConferenceTerritoriale, pk=pk)
+        return reponse_pdf(*render_conference_pdf(conference, provisoire=self.provisoire))
 
 
-class RapportNationalView(LoginRequiredMixin, View):
-    """`?annee=AAAA` for one year of the period; without it, the whole period."""
+class RapportNationalView(LoginRequiredMixin, ChiffresMixin, View):
+    """`?annee=AAAA` for one year of the period; without it, the whole period. `?en_attente=1`: provisional."""
 
     def get(self, request):
         brute = request.GET.get("annee", "").strip()
@@ -71,4 +75,4 @@ class RapportNationalView(LoginRequiredMixin, View):
             if not re.fullmatch("[0-9]{4}", brute) or int(brute) not in periode_courante().annees:
                 raise Http404(_("Aucun rapport national pour l'année « %(annee)s ».") % {"annee": brute})
             annee = int(brute)
-        return reponse_pdf(*render_national_pdf(annee))
+        return reponse_pdf(*render_national_pdf(annee, provisoire=self.provisoire))

@@ -40,7 +40,7 @@ def test_cellules_des_aires(lyon, admin_client):
     sans_conference = fabriques.aire(code="777", nom="Aire seule", categorie="petite", population=950)
     page = admin_client.get("/aires/?date=2013-12-31").content.decode()
 
-    code, nom, categorie, population, _, phase, conf, objectifs, taux = cellules(ligne_de(page, ">002<"))
+    code, nom, categorie, population, _, phase, conf, objectifs, taux, en_attente = cellules(ligne_de(page, ">002<"))
     assert code == '<a href="/aires/002/">002</a>'
     assert nom == '<a href="/aires/002/">Lyon &lt;Rhône&gt; &amp; Ain</a>'
     assert categorie == "Grande aire urbaine"
@@ -49,11 +49,12 @@ def test_cellules_des_aires(lyon, admin_client):
     assert conf == f'<a href="/conferences/{conference.pk}/">Conférence Lyon</a>'
     assert objectifs == "1"
     assert taux == "50,0\u202f%"
+    assert en_attente == "0"
     assert '<td class="nombre">50,0\u202f%</td>' in ligne_de(page, ">002<")
 
     vide = cellules(ligne_de(page, f">{sans_conference.code}<"))
     assert vide[2:4] == ["Petite aire", "950"]
-    assert vide[6:] == ["—", "0", "—"]
+    assert vide[6:] == ["—", "0", "—", "0"]
 
 
 def test_cellules_des_objectifs(lyon, admin_client):
@@ -61,12 +62,13 @@ def test_cellules_des_objectifs(lyon, admin_client):
     page = admin_client.get("/objectifs/?date=2013-12-31").content.decode()
 
     ligne = cellules(ligne_de(page, ">002<"))
-    code, nom, dispositif, annee, cible, cible_initiale, unite, realise, taux, statut = ligne
+    code, nom, dispositif, annee, cible, cible_initiale, unite, realise, taux, statut, en_attente = ligne
     assert nom == '<a href="/aires/002/">Lyon &lt;Rhône&gt; &amp; Ain</a>'
     assert dispositif == f'<a href="/objectifs/{objectif.pk}/">Production de logements sociaux</a>'
     assert (annee, cible, realise, taux) == ("2013", f"1{ESPACE}200", "600", "50,0\u202f%")
     assert cible_initiale == f"1{ESPACE}200"
     assert re.fullmatch(r'<span class="statut statut-[a-z_]+">[^<]+</span>', statut)
+    assert en_attente == "0"
 
 
 def test_cellules_des_conferences(lyon, admin_client):
@@ -80,7 +82,7 @@ def test_cellules_des_conferences(lyon, admin_client):
     assert aires == '<a href="/aires/002/">Lyon &lt;Rhône&gt; &amp; Ain (002)</a>'
     assert installation == "02/04/2013"
     assert re.fullmatch(r'<span class="etat etat-[a-z_]+">[^<]+</span>', delai)
-    assert nombres == ["0", "0", "1"]
+    assert nombres == ["0", "0", "1", "0"]  # members, meetings, objectives, achievements awaiting validation
 
 
 def test_en_tetes_accessibles_et_liens_de_tri(lyon, admin_client):
@@ -88,7 +90,7 @@ def test_en_tetes_accessibles_et_liens_de_tri(lyon, admin_client):
 
     assert "<caption>Aires urbaines</caption>" in page
     entetes = re.findall(r"<th [^>]*>.*?</th>", page, re.S)
-    assert len(entetes) == 9 and all('scope="col"' in th for th in entetes)
+    assert len(entetes) == 10 and all('scope="col"' in th for th in entetes)
     population = next(th for th in entetes if "Population" in th)
     assert 'aria-sort="descending"' in population
     assert 'href="?sort=population"' in population and 'title="Trier par population"' in population
@@ -128,6 +130,7 @@ def test_exports_en_valeurs_brutes(lyon, admin_client):
             "Conférence": "Conférence Lyon",
             "Objectifs": "1",
             "Taux de réalisation": "50.0",
+            "En attente de validation": "0",
         }
     ]
     reponse = admin_client.get("/objectifs/?date=2013-12-31&_export=csv")
