@@ -9,14 +9,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from partenariat.commun.saisie import ErreurMetier
 
 from .models import (
-    CHAMPS_FIGES,
-    MESSAGE_OBJECTIFS_CLOS,
     AnneeClose,
     ClotureAnnee,
     Objectif,
     Realisation,
     RevisionCible,
-    verifier_annees_ouvertes,
+    verifier_objectif_modifiable,
     verifier_objectifs_ouverts,
 )
 
@@ -74,15 +72,8 @@ class RealisationAdminForm(forms.ModelForm):
 class ObjectifAdminForm(forms.ModelForm):
     def clean(self):
         donnees = super().clean()
-        champs = {champ.removesuffix("_id") for champ in CHAMPS_FIGES}
-        if self.instance.pk and not champs & set(self.changed_data):
-            return donnees
-        annees = {donnees.get("annee")} - {None}
-        if self.instance.pk:
-            annees |= set(Objectif.objects.filter(pk=self.instance.pk).values_list("annee", flat=True))
         try:
-            if annees:
-                verifier_annees_ouvertes(annees, MESSAGE_OBJECTIFS_CLOS)
+            verifier_objectif_modifiable(self.instance, donnees.get("annee"), self.changed_data)
         except AnneeClose as refus:
             raise forms.ValidationError(refus.message) from None
         return donnees

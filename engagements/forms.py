@@ -11,7 +11,7 @@ from partenariat.commun.nombres import nombre
 from partenariat.commun.saisie import Formulaire, FormulaireSaisie, SaisieDate, VersionMixin
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
 
-from .models import Objectif, Realisation
+from .models import AnneeClose, Objectif, Realisation, verifier_objectif_modifiable
 from .services import message_motif_revision
 
 MESSAGE_HORS_PERIMETRE = _("Vous ne pouvez saisir des objectifs que pour les aires couvertes par vos conférences.")
@@ -88,6 +88,10 @@ class ObjectifForm(VersionMixin, FormulaireSaisie):
         aire, conference = donnees.get("aire"), donnees.get("conference")
         if aire and not peut_modifier_objectif(self.user, Objectif(aire=aire, conference=conference)):
             self.add_error("aire", MESSAGE_HORS_PERIMETRE)
+        try:
+            verifier_objectif_modifiable(self.instance, donnees.get("annee"), self.changed_data)
+        except AnneeClose as refus:
+            raise forms.ValidationError(refus.message) from None
         self.verifier_motif_revision(donnees)
         cle = {k: donnees.get(k) for k in ("aire", "dispositif", "annee", "unite")}
         complete = all(v is not None and v != "" for v in cle.values())

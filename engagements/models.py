@@ -68,6 +68,19 @@ def verifier_objectifs_ouverts(ids_objectifs, message=MESSAGE_REALISATIONS_CLOSE
         raise refus_annee_close(cloture, message)
 
 
+def verifier_objectif_modifiable(objectif, annee, champs_modifies):
+    """The forms' side of the guard, said on the form before anything is saved: creating an objective of a closed
+    year, or changing one of its pinned fields (before or after the change), is refused."""
+    figes = {champ.removesuffix("_id") for champ in CHAMPS_FIGES}
+    if objectif.pk and not figes & set(champs_modifies):
+        return
+    annees = {annee} - {None}
+    if objectif.pk:
+        annees |= set(Objectif.objects.filter(pk=objectif.pk).values_list("annee", flat=True))
+    if annees:
+        verifier_annees_ouvertes(annees, MESSAGE_OBJECTIFS_CLOS)
+
+
 def verifier_annees_ouvertes(annees, message=MESSAGE_OBJECTIFS_CLOS):
     """Raise AnneeClose if one of `annees` (years or a subquery of years) is closed; one query."""
     cloture = ClotureAnnee.objects.closes().filter(annee__in=annees).order_by("annee").first()

@@ -317,6 +317,10 @@ def test_l_administration_garde_les_notes_d_un_objectif_clos_et_refuse_ses_reali
         "realisations-0-quantite": "30",
         "realisations-0-commentaire": "Livraison.",
         "realisations-0-saisi_par": "",
+        "revisions-TOTAL_FORMS": "0",
+        "revisions-INITIAL_FORMS": "0",
+        "revisions-MIN_NUM_FORMS": "0",
+        "revisions-MAX_NUM_FORMS": "1000",
     }
     assert client.post(url, donnees).status_code == 302
     assert Objectif.objects.get(pk=objectif.pk).notes == "Bilan de l'année"
@@ -324,7 +328,7 @@ def test_l_administration_garde_les_notes_d_un_objectif_clos_et_refuse_ses_reali
     reponse = client.post(url, {**donnees, "realisations-0-quantite": "31", "notes": "Autre"})
     assert reponse.status_code == 200
     assert MESSAGE in texte(reponse)
-    reponse = client.post(url, {**donnees, "cible": "90"})
+    reponse = client.post(url, {**donnees, "dispositif": "accession_sociale"})
     assert reponse.status_code == 200
     assert "ses objectifs ne peuvent plus être créés ni supprimés" in texte(reponse)
     assert etat() == avant
