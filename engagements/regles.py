@@ -5,12 +5,14 @@ area is covered by one of them (`conference.aires`), the way the conference page
 achievement follows its objective.
 """
 
+import rules
 from django.db.models import Q
 
 from conferences.regles import ids_aires_modifiables, ids_conferences_du_secretariat
 from partenariat.commun.acces import declarer_permissions
 from partenariat.roles import a_portee_nationale
 
+from .avancement import EtatRealisation
 from .models import Objectif
 
 
@@ -48,6 +50,34 @@ def objectifs_modifiables(user):
     ).distinct()
 
 
+def respecte_quatre_yeux(user, realisation):
+    """Four eyes: nobody examines an achievement they recorded or last changed."""
+    return user.pk is not None and user.pk not in (realisation.saisi_par_id, realisation.modifie_par_id)
+
+
+def est_a_examiner(realisation):
+    return realisation.etat == EtatRealisation.SOUMISE
+
+
+def peut_valider_realisation(user, realisation):
+    """Validate or return this achievement: a submitted one, recorded and last changed by someone else."""
+    return realisation is not None and est_a_examiner(realisation) and respecte_quatre_yeux(user, realisation)
+
+
+def peut_ouvrir_file_validation(user, objet=None):
+    """The validation queue: whoever holds the validation permission (UESL staff, administrators)."""
+    return True
+
+
+def peut_valider(user, realisation):
+    """`engagements.valider_realisation` on `realisation`, superusers included.
+
+    `user.has_perm` answers yes to a superuser before any rule: pages ask this instead, so that an administrator
+    is not offered to validate what they recorded.
+    """
+    return rules.has_perm("engagements.valider_realisation", user, realisation)
+
+
 PERMISSIONS = {
     # Opening the objective form or the import: staff, or the secretariat of at least one conference.
     "engagements.saisir_objectifs": ("engagements.add_objectif", peut_saisir_objectifs),
@@ -56,6 +86,9 @@ PERMISSIONS = {
     "engagements.change_objectif": ("engagements.change_objectif", peut_modifier_objectif),
     "engagements.add_realisation": ("engagements.add_realisation", peut_modifier_realisation),
     "engagements.change_realisation": ("engagements.change_realisation", peut_modifier_realisation),
+    # Validation: the model permission, four eyes and a submitted achievement; the queue needs the permission only.
+    "engagements.valider_realisation": ("engagements.valider_realisation", peut_valider_realisation),
+    "engagements.ouvrir_file_validation": ("engagements.valider_realisation", peut_ouvrir_file_validation),
 }
 
 
