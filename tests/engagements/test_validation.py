@@ -34,7 +34,10 @@ def national():
     return avancement_national(AU)["totaux"]["realise_total"]
 
 
-def saisir(monde, quantite=12, date=D(2013, 3, 12), role="secretariat", objectif=None):
+DATE_LYON = D(2013, 3, 12)
+
+
+def saisir(monde, quantite=12, date=DATE_LYON, role="secretariat", objectif=None):
     realisation = Realisation(objectif=objectif or monde.objectif_lyon, date=date, quantite=quantite)
     return services.enregistrer_realisation(realisation, monde.utilisateurs[role])
 
@@ -415,3 +418,41 @@ def test_une_version_perimee_sur_la_page_est_refusee_puis_confirmee(client, mond
     assert Realisation.objects.get(pk=realisation.pk).etat == EtatRealisation.SOUMISE
     assert client.post(url, {"version": realisation.version}).status_code == 302
     assert Realisation.objects.get(pk=realisation.pk).etat == EtatRealisation.VALIDEE
+
+
+# --- Valid HTML ------------------------------------------------------------------------------------------------------
+
+
+def test_les_pages_de_validation_sont_du_html_valide(client, monde, tmp_path):
+    import shutil
+
+    from tests.test_html_valide import VNU, erreurs_vnu
+
+    if not shutil.which("java") or not VNU.exists():
+        pytest.skip("java ou vnu.jar introuvable")
+    commande = [shutil.which("java"), "-Xss4m", "-jar", str(VNU), "--format", "json", "--errors-only"]
+    realisation = saisir(monde)
+    importee = services.importer_realisations(
+        [LigneImport(2, monde.objectif_lyon, D(2013, 6, 1), 4)], monde.utilisateurs["secretariat"], uuid.uuid4()
+    )[0]
+    connecte(client, monde.utilisateurs["uesl"])
+    detail = reverse("engagements:realisation_detail", args=[realisation.pk])
+    pages = {
+        "file": client.get(reverse("validation:file")).content.decode(),
+        "file filtrée": client.get(
+            reverse("validation:file"), {"lot_import": str(importee.lot_import)}
+        ).content.decode(),
+        "file vide": client.get(reverse("validation:file"), {"aire": "Paris"}).content.decode(),
+        "file refusée": client.post(
+            reverse("validation:file"), {"action": "renvoyer", "selection": [f"{realisation.pk}:1"]}
+        ).content.decode(),
+        "réalisation à examiner": client.get(detail).content.decode(),
+        "examen refusé": client.post(
+            reverse("validation:renvoyer", args=[realisation.pk]), {"version": realisation.version}
+        ).content.decode(),
+        "objectif": client.get(monde.objectif_lyon.get_absolute_url()).content.decode(),
+    }
+    services.renvoyer_realisation(realisation, monde.utilisateurs["uesl"], realisation.version, "À revoir")
+    pages["réalisation renvoyée"] = client.get(detail).content.decode()
+    erreurs = erreurs_vnu(commande, pages, tmp_path)
+    assert not erreurs, "\n".join(erreurs)
