@@ -2,18 +2,22 @@
 
 import datetime
 import re
+import threading
 import uuid
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from engagements import services
 from engagements.avancement import EtatRealisation, avancement_national
 from engagements.imports import LigneImport
 from engagements.models import Objectif, Realisation
-from tests.acteurs import connecte
+from partenariat.roles import synchroniser_roles
+from tests.acteurs import connecte, construire_monde
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -456,3 +460,43 @@ def test_les_pages_de_validation_sont_du_html_valide(client, monde, tmp_path):
     pages["réalisation renvoyée"] = client.get(detail).content.decode()
     erreurs = erreurs_vnu(commande, pages, tmp_path)
     assert not erreurs, "\n".join(erreurs)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="verrous de ligne : PostgreSQL seulement"
+)
+def test_deux_validateurs_en_meme_temps_un_seul_examen_passe():
+    """Two validators deciding on the same achievement at the same instant: the row lock lets exactly one through."""
+    synchroniser_roles()
+    monde = construire_monde()
+    realisation = saisir(monde)
+    selection = {realisation.pk: realisation.version}
+    barriere = threading.Barrier(2)
+    resultats = []
+
+    def examiner(fonction):
+        try:
+            barriere.wait(timeout=10)
+            fonction()
+            resultats.append("passé")
+        except services.ErreurEngagement as refus:
+            resultats.append(refus.message)
+        finally:
+            connection.close()
+
+    def valider():
+        services.valider_selection(selection, monde.utilisateurs["uesl"])
+
+    def renvoyer():
+        services.renvoyer_selection(selection, monde.utilisateurs["admin"], "À revoir")
+
+    fils = [threading.Thread(target=examiner, args=(fonction,)) for fonction in (valider, renvoyer)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join(timeout=30)
+    assert resultats.count("passé") == 1, resultats
+    (refus,) = [resultat for resultat in resultats if resultat != "passé"]
+    assert f"{NOM_LYON} a changé depuis l'affichage de la file : rien n'a été" in refus
+    assert Realisation.history.filter(id=realisation.pk).count() == 2  # the submission and one examination
