@@ -77,7 +77,6 @@ def test_le_secretariat_de_lyon_saisit_reunion_objectif_et_realisation(donnees_d
     page = nouvelle_page()
     erreurs_csp = surveiller_csp(page)
     se_connecter(page, "secretariat-lyon")
-    taux_avant = taux_de_lyon(page)
 
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Conférences").click()
     page.get_by_role("link", name="Conférence territoriale Rhône-Alpes – Lyon (démo)").click()
@@ -106,6 +105,9 @@ def test_le_secretariat_de_lyon_saisit_reunion_objectif_et_realisation(donnees_d
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_url(re.compile(r".*/objectifs/\d+/$"))
     assert "est enregistré" in page.locator(".messages").inner_text()
+    url_objectif = page.url
+    taux_avant = taux_de_lyon(page)  # with the new objective's target, before its achievement
+    page.goto(url_objectif)
 
     page.get_by_role("link", name="Ajouter une réalisation").click()
     page.get_by_label("Date").fill("2013-06-15")
@@ -113,11 +115,29 @@ def test_le_secretariat_de_lyon_saisit_reunion_objectif_et_realisation(donnees_d
     page.get_by_label("Commentaire").fill("Résidence pour jeunes actifs (essai)")
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_url(re.compile(r".*/objectifs/\d+/$"))
-    fiche = page.locator(".fiche").inner_text()
-    assert "80,0\u202f%" in fiche
-    assert "secretariat-lyon" in page.locator("section[aria-labelledby='titre-realisations']").inner_text()
+    assert "soumise à validation" in page.locator(".messages").inner_text()
+    realisations = page.locator("section[aria-labelledby='titre-realisations']").inner_text()
+    assert "secretariat-lyon" in realisations and "Soumise" in realisations
+    # Submitted, it counts nowhere until someone else validates it.
+    assert "0,0\u202f%" in page.locator(".fiche").inner_text()
+    assert taux_de_lyon(page) == taux_avant
+    assert not erreurs_csp, erreurs_csp
 
-    taux_apres = taux_de_lyon(page)
+    # UESL staff validate it from the queue: then Lyon's rate moves.
+    validation = nouvelle_page()
+    erreurs_csp = surveiller_csp(validation)
+    se_connecter(validation, "uesl")
+    validation.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name=re.compile("À valider")
+    ).click()
+    validation.get_by_label("Aire urbaine").fill("002")
+    validation.get_by_role("button", name="Appliquer les filtres").click()
+    validation.get_by_label(re.compile(r"Sélectionner la réalisation du 15/06/2013")).check()
+    validation.get_by_role("button", name="Valider la sélection").click()
+    assert "1 réalisation validée" in validation.locator(".messages").inner_text()
+    validation.goto(url_objectif)
+    assert "80,0\u202f%" in validation.locator(".fiche").inner_text()
+    taux_apres = taux_de_lyon(validation)
     assert taux_apres != taux_avant, (taux_avant, taux_apres)
     assert not erreurs_csp, erreurs_csp
 
