@@ -127,9 +127,7 @@ def test_le_secretariat_de_lyon_saisit_reunion_objectif_et_realisation(donnees_d
     validation = nouvelle_page()
     erreurs_csp = surveiller_csp(validation)
     se_connecter(validation, "uesl")
-    validation.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name=re.compile("À valider")
-    ).click()
+    validation.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="À valider").click()
     validation.get_by_label("Aire urbaine").fill("002")
     validation.get_by_role("button", name="Appliquer les filtres").click()
     validation.get_by_label(re.compile(r"Sélectionner la réalisation du 15/06/2013")).check()

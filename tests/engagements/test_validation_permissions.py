@@ -127,6 +127,4 @@ def test_la_regle_objet(monde, soumise):
 @pytest.mark.parametrize("role", [role for role in ROLES if role != "anonyme"])
 def test_le_lien_de_la_file_selon_le_role(role, monde, soumise):
     page = connecte(Client(), monde.utilisateurs[role]).get(monde.objectif_lyon.get_absolute_url()).content.decode()
-    assert ('href="/validation/"' in page) == (role in VALIDATEURS)
-    if role in VALIDATEURS:
-        assert "À valider (1)" in page
+    assert ('<a href="/validation/">À valider</a>' in page) == (role in VALIDATEURS)
