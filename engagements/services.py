@@ -260,8 +260,6 @@ def _examiner(realisation, user, etat, commentaire, motif):
 
 def _verrouiller(pks):
     """The achievements `pks`, locked in pk order (two batches never wait on each other in a cycle)."""
-    from .models import Realisation
-
     return (
         Realisation.objects.select_for_update(of=("self",))
         .select_related("objectif__aire")
@@ -287,7 +285,7 @@ def _examiner_une(realisation, user, version, etat, commentaire, motif):
                     "Vérifiez ce qui a changé, puis examinez-la de nouveau."
                 )
                 % {"realisation": nom_realisation(actuelle)},
-                details=changements_depuis(type(actuelle), actuelle.pk, int(version) if version is not None else None),
+                details=changements_depuis(Realisation, actuelle.pk, int(version) if version is not None else None),
                 version_actuelle=actuelle.version,
             )
         refus = _motif_de_refus(actuelle, user)
@@ -356,6 +354,10 @@ def _examiner_selection(selection, user, etat, commentaire, motif, conclusion):
                 % {"nombre": len(refus), "conclusion": conclusion},
                 details=[_("%(refus)s.") % {"refus": clause} for clause in refus],
             )
+        # Their objectives too, in the order every writer takes them: two batches crossing the same objectives in
+        # opposite orders would otherwise each hold one and wait for the other.
+        ids_objectifs = sorted({realisation.objectif_id for realisation in actuelles.values()})
+        list(Objectif.objects.select_for_update().filter(pk__in=ids_objectifs).order_by("pk").values_list("pk"))
         return [_examiner(actuelles[pk], user, etat, commentaire, motif) for pk in sorted(selection)]
 
 

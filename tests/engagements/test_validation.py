@@ -500,3 +500,58 @@ def test_deux_validateurs_en_meme_temps_un_seul_examen_passe():
     (refus,) = [resultat for resultat in resultats if resultat != "passé"]
     assert f"{NOM_LYON} a changé depuis l'affichage de la file : rien n'a été" in refus
     assert Realisation.history.filter(id=realisation.pk).count() == 2  # the submission and one examination
+
+
+@pytest.mark.parametrize(
+    "parametres",
+    [
+        {"attente": "abc"},
+        {"attente": "-3"},
+        {"attente": "99999999999999999999"},
+        {"lot_import": "pas-un-uuid"},
+        {"lot_import": "\x00"},
+        {"aire": "\x00"},
+        {"conference": "99999999999999999999"},
+        {"soumise_par": "\x00"},
+        {"sort": "selection"},
+        {"sort": "age"},
+        {"sort": "-soumise_par"},
+        {"per_page": "0"},
+    ],
+)
+def test_la_file_ne_repond_jamais_par_une_erreur_serveur(client, monde, parametres):
+    saisir(monde)
+    connecte(client, monde.utilisateurs["uesl"])
+    assert client.get(reverse("validation:file"), parametres).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "donnees",
+    [
+        {"action": "valider", "selection": ["\x00"]},
+        {"action": "valider", "selection": ["1:2:3"]},
+        {"action": "valider", "selection": ["99999999999999999999:1"]},
+        {"action": "valider_tout", "affichees": "x" * 50_000},
+        {"action": "supprimer", "selection": ["1:1"]},
+        {"action": "valider"},
+        {},
+    ],
+)
+def test_un_lot_illisible_est_refuse_sans_rien_ecrire(client, monde, donnees):
+    saisir(monde)
+    connecte(client, monde.utilisateurs["uesl"])
+    avant = etats()
+    reponse = client.post(reverse("validation:file"), donnees)
+    assert reponse.status_code == 200
+    assert reponse.context["formulaire"].errors
+    assert etats() == avant
+
+
+def test_l_export_de_la_file(client, monde):
+    realisation = saisir(monde, 12)
+    connecte(client, monde.utilisateurs["uesl"])
+    reponse = client.get(reverse("validation:file"), {"_export": "csv"})
+    lignes = b"".join(reponse.streaming_content if reponse.streaming else [reponse.content]).decode().splitlines()
+    assert lignes[0].lstrip("\ufeff").startswith("Date,Objectif,Aire urbaine,Conférence,Quantité,Soumise par")
+    assert "Sélection" not in lignes[0]
+    assert lignes[1].startswith(f"{realisation.date.isoformat()},Production de logements sociaux 2013,Lyon,")
