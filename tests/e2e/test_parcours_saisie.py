@@ -170,8 +170,13 @@ def test_deux_navigateurs_modifient_le_meme_objectif(donnees_demo, nouvelle_page
 
 def test_pages_de_saisie_sans_violation_d_accessibilite(donnees_demo, nouvelle_page):
     """axe-core on every data-entry page, also with a refused form on screen."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
     from conferences.models import ConferenceTerritoriale
-    from engagements.models import Objectif
+    from engagements import services
+    from engagements.models import Objectif, Realisation
 
     if not AXE.exists():
         pytest.skip("axe-core n'est pas installé (npm ci).")
@@ -179,6 +184,11 @@ def test_pages_de_saisie_sans_violation_d_accessibilite(donnees_demo, nouvelle_p
     lyon = ConferenceTerritoriale.objects.get(nom__contains="Lyon")
     objectif = Objectif.objects.filter(aire__code="002").order_by("pk").first()
     reunion, realisation = lyon.reunions.first(), objectif.realisations.first()
+    # A submitted achievement: the queue lists it, its page offers UESL staff to examine it.
+    soumise = services.enregistrer_realisation(
+        Realisation(objectif=objectif, date=datetime.date(2013, 6, 15), quantite=3),
+        get_user_model().objects.get(username="secretariat-lyon"),
+    )
     urls = [
         "/conferences/ajouter/",
         f"/conferences/{lyon.pk}/modifier/",
@@ -194,6 +204,8 @@ def test_pages_de_saisie_sans_violation_d_accessibilite(donnees_demo, nouvelle_p
         f"/objectifs/realisations/{realisation.pk}/",
         f"/objectifs/realisations/{realisation.pk}/modifier/",
         "/objectifs/importer/",
+        "/validation/",
+        f"/objectifs/realisations/{soumise.pk}/",
     ]
     page = nouvelle_page()
     se_connecter(page, "uesl")
@@ -206,5 +218,9 @@ def test_pages_de_saisie_sans_violation_d_accessibilite(donnees_demo, nouvelle_p
     page.get_by_role("button", name="Enregistrer").click()
     assert "Rien n'a été enregistré." in page.get_by_role("alert").inner_text()
     resultats["réunion refusée"] = violations(page, source_axe)
+    page.goto("/validation/")
+    page.get_by_role("button", name="Renvoyer la sélection").click()
+    assert "Cochez au moins une réalisation" in page.get_by_role("alert").inner_text()
+    resultats["lot refusé"] = violations(page, source_axe)
     en_defaut = {url: v for url, v in resultats.items() if v}
     assert not en_defaut, json.dumps(en_defaut, ensure_ascii=False, indent=1)
