@@ -83,13 +83,19 @@ class RealisationAValiderTable(Tableau):
         empty_text = _("Aucune réalisation n'attend de validation pour ces filtres.")
         order_by = ("soumise_le",)
 
-    def __init__(self, *args, cochees=(), aujourd_hui=None, **kwargs):
+    def __init__(self, *args, cochees=(), aujourd_hui=None, examinateur=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.cochees = set(cochees)  # "pk:version" values ticked before a refused batch
         self.aujourd_hui = aujourd_hui or timezone.localdate()
+        self.examinateur = examinateur  # four eyes: their own submissions get no box
 
     def render_selection(self, record):
         valeur = f"{record.pk}:{record.version}"
+        if self.examinateur is not None and self.examinateur.pk in (record.saisi_par_id, record.modifie_par_id):
+            return format_html(
+                '<span class="visuellement-cache">{}</span><span aria-hidden="true">—</span>',
+                gettext("Votre saisie : une autre personne doit l'examiner"),
+            )
         return format_html(
             '<input type="checkbox" name="selection" value="{}" id="selection-{}"{}>'
             '<label for="selection-{}" class="visuellement-cache">{}</label>',

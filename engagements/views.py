@@ -348,7 +348,8 @@ class ConfirmationImportView(ImportMixin, TemplateView):
         ) % {"nombre": nombre(len(crees)), "fichier": donnees["fichier"]}
         if request.user.has_perm("engagements.ouvrir_file_validation"):
             file_du_lot = reverse("validation:file") + "?" + urlencode({"lot_import": self.jeton})
-            texte = format_html('{} <a href="{}">{}</a>', texte, file_du_lot, _("Valider cet import"))
+            lien = _("Voir cet import dans la file de validation")
+            texte = format_html('{} <a href="{}">{}</a>', texte, file_du_lot, lien)
         messages.success(request, texte)
         return redirect("engagements:objectif_list")
 
@@ -387,12 +388,15 @@ class FileValidationView(AccesMixin, ListeView):
         )
 
     def get_table_kwargs(self):
-        return {**super().get_table_kwargs(), "cochees": self.cochees}
+        return {**super().get_table_kwargs(), "cochees": self.cochees, "examinateur": self.request.user}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Every row matching the filters, with the version displayed: « Valider tout ce qui est affiché ».
-        affichees = list(self.object_list.order_by("pk").values_list("pk", "version")[: TAILLE_MAX_LOT + 1])
+        # Every row matching the filters that the user may examine (four eyes), with the version displayed:
+        # « Valider tout ce qui est affiché ».
+        user = self.request.user
+        examinables = self.object_list.exclude(saisi_par=user).exclude(modifie_par=user)
+        affichees = list(examinables.order_by("pk").values_list("pk", "version")[: TAILLE_MAX_LOT + 1])
         context["affichees"] = ",".join(f"{pk}:{version}" for pk, version in affichees[:TAILLE_MAX_LOT])
         context["nb_affichees"] = len(affichees)
         context["trop_pour_un_lot"] = len(affichees) > TAILLE_MAX_LOT

@@ -370,7 +370,7 @@ def test_la_confirmation_d_import_mene_a_la_file_du_lot(client, monde):
     reponse = client.post(televersement["Location"], follow=True)
     page = reponse.content.decode()
     assert "1 réalisation importée depuis « realisations.csv » et soumise à validation" in page
-    assert f'<a href="/validation/?lot_import={jeton}">Valider cet import</a>' in page
+    assert f'<a href="/validation/?lot_import={jeton}">Voir cet import dans la file de validation</a>' in page
     assert Realisation.objects.get(quantite=12).lot_import == uuid.UUID(jeton)
 
 
@@ -397,6 +397,18 @@ def test_valider_depuis_la_page_de_la_realisation(client, monde):
     assert f"{NOM_LYON} est validée" in messages_de(reponse)
     realisation.refresh_from_db()
     assert (realisation.etat, realisation.commentaire_examen) == ("validee", "OK")
+
+
+def test_la_file_ne_propose_pas_d_examiner_ce_qu_on_a_saisi(client, monde):
+    a_moi = saisir(monde, 3, role="uesl")
+    autre = saisir(monde, 4)
+    connecte(client, monde.utilisateurs["uesl"])
+    page = client.get(reverse("validation:file")).content.decode()
+    assert f'value="{a_moi.pk}:' not in page
+    assert "Votre saisie : une autre personne doit l&#x27;examiner" in page
+    affichees = re.search(r'name="affichees" value="([^"]*)"', page).group(1)
+    assert affichees == f"{autre.pk}:{autre.version}"
+    assert "Valider tout ce qui est affiché (1 réalisation, toutes pages)" in page
 
 
 def test_la_page_ne_propose_pas_d_examiner_ce_qu_on_a_saisi(client, monde):
