@@ -174,3 +174,95 @@ class RouvrirAnneeForm(Formulaire):
         max_length=2000,
         error_messages={"required": _("Indiquez le motif de la réouverture de l'année.")},
     )
+
+
+# --- Validation -------------------------------------------------------------------------------------------------
+
+MESSAGE_SELECTION_ILLISIBLE = _("La sélection envoyée est illisible : affichez de nouveau la file, puis recommencez.")
+MESSAGE_COMMENTAIRE_RENVOI = _("Indiquez ce qui doit être corrigé : le commentaire est obligatoire pour un renvoi.")
+# A batch takes at most this many achievements (a whole import of several pages included).
+TAILLE_MAX_LOT = 1000
+
+
+def lire_selection(valeurs):
+    """{pk: version} from "pk:version" values; a ValidationError for anything else (forged or truncated)."""
+    selection = {}
+    for valeur in valeurs:
+        pk, separateur, version = str(valeur).strip().partition(":")
+        if not (separateur and pk.isdigit() and version.isdigit() and len(pk) < 19 and len(version) < 10):
+            raise forms.ValidationError(MESSAGE_SELECTION_ILLISIBLE, code="illisible")
+        selection[int(pk)] = int(version)
+    return selection
+
+
+class ChampSelection(forms.MultipleChoiceField):
+    """The ticked boxes: any "pk:version" value, read by `lire_selection` (the rows are not choices of the form)."""
+
+    def valid_value(self, value):
+        return True
+
+
+class ExamenForm(Formulaire):
+    """Validate or return one achievement from its page: the version shown, and the validator's comment."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+    commentaire = forms.CharField(
+        label=_("Commentaire de l'examen"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Facultatif pour une validation, obligatoire pour un renvoi : dites ce qui doit être corrigé."),
+    )
+
+    def __init__(self, *args, renvoi=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.renvoi = renvoi
+
+    def clean_commentaire(self):
+        commentaire = self.cleaned_data.get("commentaire", "").strip()
+        if self.renvoi and not commentaire:
+            raise forms.ValidationError(MESSAGE_COMMENTAIRE_RENVOI, code="required")
+        return commentaire
+
+
+class SelectionForm(Formulaire):
+    """A batch from the queue: the boxes ticked (or every row matching the filters), each with its displayed version."""
+
+    VALIDER, RENVOYER, VALIDER_TOUT = "valider", "renvoyer", "valider_tout"
+
+    action = forms.ChoiceField(
+        choices=[(VALIDER, VALIDER), (RENVOYER, RENVOYER), (VALIDER_TOUT, VALIDER_TOUT)],
+        error_messages={"required": MESSAGE_SELECTION_ILLISIBLE, "invalid_choice": MESSAGE_SELECTION_ILLISIBLE},
+    )
+    selection = ChampSelection(required=False)
+    affichees = forms.CharField(required=False, widget=forms.HiddenInput, max_length=TAILLE_MAX_LOT * 30)
+    commentaire = forms.CharField(
+        label=_("Commentaire"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Facultatif pour valider, obligatoire pour renvoyer : il est noté sur chaque réalisation."),
+    )
+
+    def clean(self):
+        donnees = super().clean()
+        action = donnees.get("action")
+        if action is None:
+            return donnees
+        try:
+            if action == self.VALIDER_TOUT:
+                valeurs = [v for v in donnees.get("affichees", "").split(",") if v.strip()]
+            else:
+                valeurs = donnees.get("selection") or []
+            donnees["choisies"] = lire_selection(valeurs)
+        except forms.ValidationError as erreur:
+            raise forms.ValidationError(erreur.messages) from None
+        if not donnees["choisies"]:
+            raise forms.ValidationError(_("Cochez au moins une réalisation de la file."), code="vide")
+        if len(donnees["choisies"]) > TAILLE_MAX_LOT:
+            raise forms.ValidationError(
+                _("Un lot compte au plus %(nombre)s réalisations : affinez les filtres.") % {"nombre": TAILLE_MAX_LOT}
+            )
+        if action == self.RENVOYER and not donnees.get("commentaire"):
+            self.add_error("commentaire", MESSAGE_COMMENTAIRE_RENVOI)
+        return donnees

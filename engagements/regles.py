@@ -5,12 +5,14 @@ area is covered by one of them (`conference.aires`), the way the conference page
 achievement follows its objective.
 """
 
+import rules
 from django.db.models import Q
 
 from conferences.regles import ids_aires_modifiables, ids_conferences_du_secretariat, regle_de_modification
 from partenariat.commun.acces import declarer_permissions
 from partenariat.roles import a_portee_nationale, lit_tout
 
+from .avancement import EtatRealisation
 from .models import Objectif
 
 
@@ -63,6 +65,34 @@ def peut_rouvrir_annee(user, annee=None):
     return True
 
 
+def respecte_quatre_yeux(user, realisation):
+    """Four eyes: nobody examines an achievement they recorded or last changed."""
+    return user.pk is not None and user.pk not in (realisation.saisi_par_id, realisation.modifie_par_id)
+
+
+def est_a_examiner(realisation):
+    return realisation.etat == EtatRealisation.SOUMISE
+
+
+def peut_valider_realisation(user, realisation):
+    """Validate or return this achievement: a submitted one, recorded and last changed by someone else."""
+    return realisation is not None and est_a_examiner(realisation) and respecte_quatre_yeux(user, realisation)
+
+
+def peut_ouvrir_file_validation(user, objet=None):
+    """The validation queue: whoever holds the validation permission (UESL staff, administrators)."""
+    return True
+
+
+def peut_valider(user, realisation):
+    """`engagements.valider_realisation` on `realisation`, superusers included.
+
+    `user.has_perm` answers yes to a superuser before any rule: pages ask this instead, so that an administrator
+    is not offered to validate what they recorded.
+    """
+    return rules.has_perm("engagements.valider_realisation", user, realisation)
+
+
 PERMISSIONS = {
     # Opening the objective form or the import: staff, or the secretariat of at least one conference.
     "engagements.saisir_objectifs": ("engagements.add_objectif", peut_saisir_objectifs),
@@ -80,6 +110,9 @@ PERMISSIONS = {
     # Closing a year (UESL staff, administrators) and reopening it (administrators only).
     "engagements.cloturer_annee": ("engagements.add_clotureannee", peut_cloturer_annee),
     "engagements.rouvrir_annee": ("engagements.rouvrir_clotureannee", peut_rouvrir_annee),
+    # Validation: the model permission, four eyes and a submitted achievement; the queue needs the permission only.
+    "engagements.valider_realisation": ("engagements.valider_realisation", peut_valider_realisation),
+    "engagements.ouvrir_file_validation": ("engagements.valider_realisation", peut_ouvrir_file_validation),
 }
 
 

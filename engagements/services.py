@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history
 
-from engagements.regles import peut_modifier_objectif
+from engagements.regles import est_a_examiner, peut_modifier_objectif, respecte_quatre_yeux
 from partenariat.commun.acces import exiger
-from partenariat.commun.dates import date_de_reference
+from partenariat.commun.dates import date_courte, date_de_reference
+from partenariat.commun.historique import changements_depuis
 from partenariat.commun.nombres import nombre
 from partenariat.commun.saisie import ErreurMetier, prendre_version
 from partenariat.commun.textes import TexteRefuse, normaliser_texte
@@ -187,13 +188,31 @@ def reviser_cible(objectif, nouvelle_cible, motif, user, version=None):
     return modifier_objectif(objectif, user, objectif.version if version is None else version, motif=motif)
 
 
+# Reasons written in the history of each step of an achievement's lifecycle (stored text, in French as the data).
+MOTIF_SAISIE = "Saisie, soumise à validation"
+MOTIF_CORRECTION = "Correction, soumise de nouveau à validation"
+MOTIF_VALIDATION = "Validation"
+MOTIF_RENVOI = "Renvoi pour correction"
+
+
 def enregistrer_realisation(realisation, user):
-    """Record an achievement (who recorded it is the acting user) or correct one; the rate follows by itself."""
+    """Record an achievement or correct one: either way it is submitted, and counts once someone else validates it.
+
+    A correction of a validated or returned achievement submits it again; the previous examination stays in the
+    history.
+    """
     exiger(user, f"engagements.{'change' if realisation.pk else 'add'}_realisation", realisation)
     with transaction.atomic():
-        if realisation.pk is None:
+        creation = realisation.pk is None
+        if creation:
             realisation.saisi_par = user
-        _historiser(realisation, user)
+        realisation.etat = EtatRealisation.SOUMISE
+        realisation.modifie_par = user
+        realisation.soumise_le = timezone.now()
+        realisation.examinee_par = None
+        realisation.examinee_le = None
+        realisation.commentaire_examen = ""
+        _historiser(realisation, user, MOTIF_SAISIE if creation else MOTIF_CORRECTION)
         realisation.save()
     return realisation
 
@@ -206,7 +225,8 @@ def importer_realisations(lignes, user, jeton):
     """Create the achievements of a checked file at once, or none: the same `jeton` is never applied twice.
 
     `lignes` are `engagements.imports.LigneImport`. The objectives are locked, so that two confirmations of one
-    file run one after the other and the second finds the first in the history.
+    file run one after the other and the second finds the first in the history. The achievements are submitted,
+    the importer as their author, and carry `jeton` as their import so that the queue can take them at once.
     """
     if not lignes:
         raise ErreurEngagement(_("Aucune réalisation à importer."))
@@ -237,6 +257,9 @@ def importer_realisations(lignes, user, jeton):
                 quantite=ligne.quantite,
                 commentaire=ligne.commentaire,
                 saisi_par=user,
+                modifie_par=user,
+                etat=EtatRealisation.SOUMISE,
+                lot_import=jeton,
             )
             for ligne in lignes
         ]
@@ -354,3 +377,169 @@ def rouvrir_annee(annee, user, motif):
         _historiser(cloture, user, motif)
         cloture.save()
     return cloture
+
+
+# --- Validation -------------------------------------------------------------------------------------------------
+# An achievement counts in the figures once validated; validators (UESL staff, administrators) validate or return
+# what others submitted. Each examination is checked against the version the validator saw (no lost update).
+
+
+def nom_realisation(realisation):
+    """« La réalisation du 12/03/2014 (Lyon — Production de logements sociaux 2014) », for refusals."""
+    return _("La réalisation du %(date)s (%(objectif)s)") % {
+        "date": date_courte(realisation.date),
+        "objectif": realisation.objectif,
+    }
+
+
+def _motif_de_refus(realisation, user):
+    """Why `user` may not examine `realisation` now, as (a short French clause, what it means), or None."""
+    if not est_a_examiner(realisation):
+        refus = _("%(realisation)s n'est plus en attente de validation (%(etat)s)") % {
+            "realisation": nom_realisation(realisation),
+            "etat": realisation.get_etat_display().lower(),
+        }
+        return refus, _("rien n'a été enregistré.")
+    if not respecte_quatre_yeux(user, realisation):
+        refus = _("%(realisation)s a été saisie ou modifiée en dernier par vous") % {
+            "realisation": nom_realisation(realisation)
+        }
+        return refus, _("une autre personne doit l'examiner.")
+    return None
+
+
+def _refus(clause, conclusion):
+    return _("%(refus)s : %(conclusion)s") % {"refus": clause, "conclusion": conclusion}
+
+
+def _examiner(realisation, user, etat, commentaire, motif):
+    realisation.etat = etat
+    realisation.examinee_par = user
+    realisation.examinee_le = timezone.now()
+    realisation.commentaire_examen = commentaire
+    _historiser(realisation, user, motif)
+    realisation.save()  # a guard of the model (a closed year…) refuses with an ErreurMetier: nothing is written
+    return realisation
+
+
+def _verrouiller(pks):
+    """The achievements `pks`, locked in pk order (two batches never wait on each other in a cycle)."""
+    return (
+        Realisation.objects.select_for_update(of=("self",))
+        .select_related("objectif__aire")
+        .filter(pk__in=sorted(pks))
+        .order_by("pk")
+        .in_bulk()
+    )
+
+
+def _examiner_une(realisation, user, version, etat, commentaire, motif):
+    exiger(user, "engagements.ouvrir_file_validation", None)
+    with transaction.atomic():
+        actuelle = _verrouiller([realisation.pk]).get(realisation.pk)
+        if actuelle is None:
+            raise ErreurEngagement(
+                _("%(realisation)s a été supprimée entre-temps : rien n'a été enregistré.")
+                % {"realisation": nom_realisation(realisation)}
+            )
+        if version is None or int(version) != actuelle.version:
+            raise ErreurEngagement(
+                _(
+                    "%(realisation)s a été modifiée depuis que vous l'avez affichée : rien n'a été enregistré. "
+                    "Vérifiez ce qui a changé, puis examinez-la de nouveau."
+                )
+                % {"realisation": nom_realisation(actuelle)},
+                details=changements_depuis(Realisation, actuelle.pk, int(version) if version is not None else None),
+                version_actuelle=actuelle.version,
+            )
+        refus = _motif_de_refus(actuelle, user)
+        if refus:
+            raise ErreurEngagement(_refus(*refus))
+        _examiner(actuelle, user, etat, commentaire, motif)
+    if actuelle is not realisation:
+        realisation.refresh_from_db()  # the caller's copy shows the decision too
+    return realisation
+
+
+def _exiger_commentaire(commentaire):
+    commentaire = (commentaire or "").strip()
+    if not commentaire:
+        raise ErreurEngagement(
+            _("Indiquez ce qui doit être corrigé : un renvoi sans commentaire n'est pas enregistré.")
+        )
+    return commentaire
+
+
+def valider_realisation(realisation, user, version, commentaire=""):
+    """Validate a submitted achievement seen at `version`: from now on it counts in every figure."""
+    return _examiner_une(
+        realisation, user, version, EtatRealisation.VALIDEE, (commentaire or "").strip(), MOTIF_VALIDATION
+    )
+
+
+def renvoyer_realisation(realisation, user, version, commentaire):
+    """Return a submitted achievement for correction, saying why; it does not count until corrected and validated."""
+    commentaire = _exiger_commentaire(commentaire)
+    return _examiner_une(realisation, user, version, EtatRealisation.RENVOYEE, commentaire, MOTIF_RENVOI)
+
+
+def _examiner_selection(selection, user, etat, commentaire, motif, conclusion):
+    """Examine every achievement of `selection` ({pk: version read at display}) or none: one transaction.
+
+    Every offending item (changed since display, deleted, no longer submitted, four eyes) is named in the refusal.
+    """
+    exiger(user, "engagements.ouvrir_file_validation", None)
+    if not selection:
+        raise ErreurEngagement(_("Cochez au moins une réalisation de la file."))
+    selection = {int(pk): int(version) for pk, version in selection.items()}
+    with transaction.atomic():
+        actuelles = _verrouiller(selection)
+        refus = []
+        for pk in sorted(selection):
+            actuelle = actuelles.get(pk)
+            if actuelle is None:
+                refus.append(_("La réalisation n° %(pk)s a été supprimée depuis l'affichage de la file") % {"pk": pk})
+            elif actuelle.version != selection[pk]:
+                refus.append(
+                    _("%(realisation)s a changé depuis l'affichage de la file")
+                    % {"realisation": nom_realisation(actuelle)}
+                )
+            elif motif_refus := _motif_de_refus(actuelle, user):
+                refus.append(motif_refus[0])
+        if len(refus) == 1:
+            raise ErreurEngagement(_refus(refus[0], conclusion))
+        if refus:
+            raise ErreurEngagement(
+                ngettext(
+                    "%(nombre)s réalisation de la sélection est refusée : %(conclusion)s",
+                    "%(nombre)s réalisations de la sélection sont refusées : %(conclusion)s",
+                    len(refus),
+                )
+                % {"nombre": len(refus), "conclusion": conclusion},
+                details=[_("%(refus)s.") % {"refus": clause} for clause in refus],
+            )
+        # Their objectives too, in the order every writer takes them: two batches crossing the same objectives in
+        # opposite orders would otherwise each hold one and wait for the other.
+        ids_objectifs = sorted({realisation.objectif_id for realisation in actuelles.values()})
+        list(Objectif.objects.select_for_update().filter(pk__in=ids_objectifs).order_by("pk").values_list("pk"))
+        return [_examiner(actuelles[pk], user, etat, commentaire, motif) for pk in sorted(selection)]
+
+
+def valider_selection(selection, user, commentaire=""):
+    """Validate the achievements ticked in the queue, all or none; `selection` maps pk to the version displayed."""
+    return _examiner_selection(
+        selection,
+        user,
+        EtatRealisation.VALIDEE,
+        (commentaire or "").strip(),
+        MOTIF_VALIDATION,
+        _("rien n'a été validé."),
+    )
+
+
+def renvoyer_selection(selection, user, commentaire):
+    """Return the achievements ticked in the queue with one comment, all or none."""
+    commentaire = _exiger_commentaire(commentaire)
+    return _examiner_selection(
+        selection, user, EtatRealisation.RENVOYEE, commentaire, MOTIF_RENVOI, _("rien n'a été renvoyé.")
+    )

@@ -1,11 +1,15 @@
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from partenariat.commun import nombres
 from partenariat.commun.colonnes import NombreColumn, Tableau, TauxColumn, prefixe_url
+from partenariat.commun.dates import date_courte
 
 from .avancement import Statut
-from .models import Objectif
+from .models import Objectif, Realisation
 
 
 class ObjectifTable(Tableau):
@@ -53,3 +57,88 @@ class ObjectifTable(Tableau):
 
     def value_statut(self, value):
         return Statut(value).label
+
+
+class RealisationAValiderTable(Tableau):
+    """The validation queue: each row's box carries the version displayed, so a batch never applies to stale rows."""
+
+    selection = tables.Column(
+        verbose_name=_("Sélection"), accessor="pk", orderable=False, exclude_from_export=True, empty_values=()
+    )
+    date = tables.Column(verbose_name=_("Date"))
+    objectif = tables.Column(verbose_name=_("Objectif"), order_by=("objectif__dispositif", "objectif__annee"))
+    aire = tables.Column(verbose_name=_("Aire urbaine"), accessor="objectif__aire__nom")
+    conference = tables.Column(verbose_name=_("Conférence"), accessor="objectif__conference__nom", default="—")
+    quantite = NombreColumn(verbose_name=_("Quantité"))
+    soumise_par = tables.Column(
+        verbose_name=_("Soumise par"), accessor="modifie_par__username", order_by=("modifie_par__username",)
+    )
+    age = tables.Column(verbose_name=_("En attente depuis"), accessor="soumise_le", order_by=("-soumise_le",))
+    lot_import = tables.Column(verbose_name=_("Import"), orderable=False, default="—")
+
+    class Meta:
+        model = Realisation
+        fields = ["date", "quantite", "lot_import"]
+        sequence = [
+            *("selection", "date", "objectif", "aire", "conference"),
+            *("quantite", "soumise_par", "age", "lot_import"),
+        ]
+        caption = _("Réalisations soumises, en attente de validation")
+        empty_text = _("Aucune réalisation n'attend de validation pour ces filtres.")
+        order_by = ("soumise_le",)
+
+    def __init__(self, *args, cochees=(), aujourd_hui=None, examinateur=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cochees = set(cochees)  # "pk:version" values ticked before a refused batch
+        self.aujourd_hui = aujourd_hui or timezone.localdate()
+        self.examinateur = examinateur  # four eyes: their own submissions get no box
+
+    def render_selection(self, record):
+        valeur = f"{record.pk}:{record.version}"
+        if self.examinateur is not None and self.examinateur.pk in (record.saisi_par_id, record.modifie_par_id):
+            return format_html(
+                '<span class="visuellement-cache">{}</span><span aria-hidden="true">—</span>',
+                gettext("Votre saisie : une autre personne doit l'examiner"),
+            )
+        return format_html(
+            '<input type="checkbox" name="selection" value="{}" id="selection-{}"{}>'
+            '<label for="selection-{}" class="visuellement-cache">{}</label>',
+            valeur,
+            record.pk,
+            " checked" if valeur in self.cochees else "",
+            record.pk,
+            gettext("Sélectionner la réalisation du %(date)s (%(objectif)s)")
+            % {"date": date_courte(record.date), "objectif": record.objectif},
+        )
+
+    def render_date(self, record):
+        prefixe = prefixe_url("engagements:objectif_list")
+        return format_html('<a href="{}realisations/{}/">{}</a>', prefixe, record.pk, date_courte(record.date))
+
+    def value_date(self, value):
+        return value
+
+    def render_objectif(self, record):
+        objectif = record.objectif
+        return format_html(
+            '<a href="{}{}/">{} {}</a>',
+            prefixe_url("engagements:objectif_list"),
+            objectif.pk,
+            objectif.get_dispositif_display(),
+            objectif.annee,
+        )
+
+    def value_objectif(self, record):
+        return f"{record.objectif.get_dispositif_display()} {record.objectif.annee}"
+
+    def render_age(self, value):
+        jours = (self.aujourd_hui - timezone.localtime(value).date()).days
+        return ngettext("%(jours)s jour", "%(jours)s jours", jours) % {"jours": nombres.nombre(jours)}
+
+    def value_age(self, value):
+        return (self.aujourd_hui - timezone.localtime(value).date()).days
+
+    def render_lot_import(self, value):
+        return format_html(
+            '<a href="?lot_import={}">{}</a>', value, gettext("Import %(debut)s…") % {"debut": str(value)[:8]}
+        )

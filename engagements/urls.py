@@ -18,3 +18,10 @@ urlpatterns = [
     path("realisations/<id:pk>/", views.RealisationDetailView.as_view(), name="realisation_detail"),
     path("realisations/<id:pk>/modifier/", views.RealisationUpdateView.as_view(), name="realisation_edit"),
 ]
+
+# The validation queue, mounted at /validation/ under its own namespace (`validation:file`).
+validation = [
+    path("", views.FileValidationView.as_view(), name="file"),
+    path("<id:pk>/valider/", views.ExamenRealisationView.as_view(), name="valider"),
+    path("<id:pk>/renvoyer/", views.ExamenRealisationView.as_view(renvoi=True), name="renvoyer"),
+]

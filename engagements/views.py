@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -25,11 +26,21 @@ from partenariat.models import ANNEE_DEBUT, ANNEE_FIN
 from partenariat.pieces_jointes import JustificatifMixin, PiecesJointesMixin
 
 from . import services
-from .filters import ObjectifFilter
-from .forms import ImportRealisationsForm, ObjectifForm, RealisationForm, RouvrirAnneeForm
+from .avancement import EtatRealisation
+from .filters import ObjectifFilter, RealisationAValiderFilter
+from .forms import (
+    TAILLE_MAX_LOT,
+    ExamenForm,
+    ImportRealisationsForm,
+    ObjectifForm,
+    RealisationForm,
+    RouvrirAnneeForm,
+    SelectionForm,
+)
 from .imports import analyser_fichier, apercu, lignes_depuis_session
 from .models import ClotureAnnee, Objectif, Realisation
-from .tables import ObjectifTable
+from .regles import est_a_examiner, peut_valider
+from .tables import ObjectifTable, RealisationAValiderTable
 
 # Checked import files waiting for confirmation, in the session: {token: {"fichier", "lignes", "le"}}.
 CLE_IMPORTS = "imports_realisations"
@@ -43,13 +54,10 @@ def _historique_objectif(objectif):
     )
 
 
-# The queue of achievements awaiting validation, with its GET filters `aire=<code>` and `conference=<pk>`.
-ADRESSE_FILE_VALIDATION = "/validation/"
-
-
 def url_file_validation(**filtres):
-    """The validation queue filtered on an area or a conference: where a page's pending count leads."""
-    return ADRESSE_FILE_VALIDATION + (f"?{urlencode(filtres)}" if filtres else "")
+    """The validation queue filtered on an area (`aire=<code>`) or a conference (`conference=<pk>`): where a
+    page's pending count leads."""
+    return reverse("validation:file") + (f"?{urlencode(filtres)}" if filtres else "")
 
 
 def contexte_en_attente(user, nb_en_attente, **filtres):
@@ -57,7 +65,7 @@ def contexte_en_attente(user, nb_en_attente, **filtres):
     return {
         "nb_en_attente": nb_en_attente,
         "url_validation": url_file_validation(**filtres),
-        "peut_valider": user.has_perm("engagements.valider_realisation"),
+        "peut_ouvrir_file": user.has_perm("engagements.ouvrir_file_validation"),
     }
 
 
@@ -107,18 +115,29 @@ class ObjectifDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView)
 
 
 class RealisationDetailView(LoginRequiredMixin, PiecesJointesMixin, DetailView):
+    """The achievement, its state in the validation lifecycle and, for a validator, the form to examine it."""
+
     model = Realisation
     template_name = "engagements/realisation_detail.html"
     context_object_name = "realisation"
 
     def get_queryset(self):
-        return Realisation.objects.select_related("objectif__aire", "saisi_par")
+        return Realisation.objects.select_related("objectif__aire", "saisi_par", "modifie_par", "examinee_par")
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, examen=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context["historique"] = historique_de(self.object)
-        context["peut_modifier"] = user.has_perm("engagements.change_realisation", self.object)
+        user, realisation = self.request.user, self.object
+        context["historique"] = historique_de(realisation)
+        context["peut_modifier"] = user.has_perm("engagements.change_realisation", realisation)
+        context["peut_valider"] = peut_valider(user, realisation)
+        if context["peut_valider"]:
+            context["examen"] = examen or ExamenForm(initial={"version": realisation.version})
+        # A validator looking at what they submitted: say why the form is not offered.
+        context["quatre_yeux"] = (
+            not context["peut_valider"]
+            and est_a_examiner(realisation)
+            and user.has_perm("engagements.ouvrir_file_validation")
+        )
         return context
 
 
@@ -199,7 +218,8 @@ class RealisationCreateView(JustificatifMixin, EditionView):
     template_name = "engagements/realisation_form.html"
     titre = gettext_lazy("Nouvelle réalisation")
     message_succes = gettext_lazy(
-        "La réalisation de %(quantite)s %(unite)s du %(date)s est enregistrée ; le taux de réalisation est à jour."
+        "La réalisation de %(quantite)s %(unite)s du %(date)s est enregistrée et soumise à validation ; "
+        "elle comptera dans le taux de réalisation une fois validée."
     )
 
     def nouvel_objet(self):
@@ -356,15 +376,18 @@ class ConfirmationImportView(ImportMixin, TemplateView):
             messages.error(request, " ".join([erreur.message, *erreur.details]))
             return redirect("engagements:realisation_import")
         self.oublier()
-        messages.success(
-            request,
-            ngettext(
-                "%(nombre)s réalisation importée depuis « %(fichier)s » ; les taux de réalisation sont à jour.",
-                "%(nombre)s réalisations importées depuis « %(fichier)s » ; les taux de réalisation sont à jour.",
-                len(crees),
-            )
-            % {"nombre": nombre(len(crees)), "fichier": donnees["fichier"]},
-        )
+        texte = ngettext(
+            "%(nombre)s réalisation importée depuis « %(fichier)s » et soumise à validation ; "
+            "elle comptera dans les taux de réalisation une fois validée.",
+            "%(nombre)s réalisations importées depuis « %(fichier)s » et soumises à validation ; "
+            "elles compteront dans les taux de réalisation une fois validées.",
+            len(crees),
+        ) % {"nombre": nombre(len(crees)), "fichier": donnees["fichier"]}
+        if request.user.has_perm("engagements.ouvrir_file_validation"):
+            file_du_lot = reverse("validation:file") + "?" + urlencode({"lot_import": self.jeton})
+            lien = _("Voir cet import dans la file de validation")
+            texte = format_html('{} <a href="{}">{}</a>', texte, file_du_lot, lien)
+        messages.success(request, texte)
         return redirect("engagements:objectif_list")
 
 
@@ -455,3 +478,129 @@ class RouvrirAnneeView(AccesMixin, View):
         else:
             messages.success(request, _("L'année %(annee)s est rouverte.") % {"annee": annee})
         return redirect("engagements:annees")
+
+
+# --- Validation -------------------------------------------------------------------------------------------------
+
+
+class FileValidationView(AccesMixin, ListeView):
+    """The queue of submitted achievements; a POST validates or returns a batch of it, all or nothing.
+
+    Each box carries the version displayed: a row changed since makes the whole batch refused. A refused batch
+    shows the page again with its boxes and comment kept; the filters stay in the address.
+    """
+
+    permission_required = "engagements.ouvrir_file_validation"
+    table_class = RealisationAValiderTable
+    filterset_class = RealisationAValiderFilter
+    template_name = "engagements/validation_list.html"
+    titre = gettext_lazy("Réalisations à valider")
+    introduction = gettext_lazy(
+        "Les réalisations soumises par les secrétariats et l'équipe UESL ne comptent dans les chiffres qu'une fois "
+        "validées par une autre personne. Validez-les, ou renvoyez-les pour correction avec un commentaire."
+    )
+    export_name = "realisations-a-valider"
+    formulaire = None
+    cochees = ()
+
+    def get_permission_object(self):
+        return None
+
+    def get_queryset(self):
+        return (
+            Realisation.objects.filter(etat=EtatRealisation.SOUMISE)
+            .select_related("objectif__aire", "objectif__conference", "modifie_par")
+            .order_by("soumise_le", "pk")
+        )
+
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "cochees": self.cochees, "examinateur": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Every row matching the filters that the user may examine (four eyes), with the version displayed:
+        # « Valider tout ce qui est affiché ».
+        user = self.request.user
+        examinables = self.object_list.exclude(saisi_par=user).exclude(modifie_par=user)
+        affichees = list(examinables.order_by("pk").values_list("pk", "version")[: TAILLE_MAX_LOT + 1])
+        context["affichees"] = ",".join(f"{pk}:{version}" for pk, version in affichees[:TAILLE_MAX_LOT])
+        context["nb_affichees"] = len(affichees)
+        context["trop_pour_un_lot"] = len(affichees) > TAILLE_MAX_LOT
+        context["taille_max_lot"] = TAILLE_MAX_LOT
+        context["formulaire"] = self.formulaire or SelectionForm()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        formulaire = SelectionForm(request.POST)
+        if formulaire.is_valid():
+            action, choisies = formulaire.cleaned_data["action"], formulaire.cleaned_data["choisies"]
+            commentaire = formulaire.cleaned_data["commentaire"]
+            try:
+                if action == SelectionForm.RENVOYER:
+                    examinees = services.renvoyer_selection(choisies, request.user, commentaire)
+                else:
+                    examinees = services.valider_selection(choisies, request.user, commentaire)
+            except ErreurMetier as erreur:
+                formulaire.add_error(None, erreur.message)
+                for detail in erreur.details:
+                    formulaire.add_error(None, detail)
+            else:
+                gabarit = (
+                    ngettext(
+                        "%(nombre)s réalisation renvoyée pour correction.",
+                        "%(nombre)s réalisations renvoyées pour correction.",
+                        len(examinees),
+                    )
+                    if action == SelectionForm.RENVOYER
+                    else ngettext(
+                        "%(nombre)s réalisation validée : elle compte désormais dans les chiffres.",
+                        "%(nombre)s réalisations validées : elles comptent désormais dans les chiffres.",
+                        len(examinees),
+                    )
+                )
+                messages.success(request, gabarit % {"nombre": nombre(len(examinees))})
+                return redirect(request.get_full_path())
+        self.formulaire = formulaire
+        self.cochees = request.POST.getlist("selection")
+        return self.get(request, *args, **kwargs)
+
+
+class ExamenRealisationView(AccesMixin, RealisationDetailView):
+    """Validate (or, with `renvoi`, return) one achievement from its page; a refusal shows the page again."""
+
+    http_method_names = ["post"]
+    permission_required = "engagements.ouvrir_file_validation"
+    renvoi = False
+
+    def get_permission_object(self):
+        return None
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        examen = ExamenForm(request.POST, renvoi=self.renvoi)
+        if examen.is_valid():
+            version, commentaire = examen.cleaned_data["version"], examen.cleaned_data["commentaire"]
+            try:
+                if self.renvoi:
+                    services.renvoyer_realisation(self.object, request.user, version, commentaire)
+                else:
+                    services.valider_realisation(self.object, request.user, version, commentaire)
+            except ErreurMetier as erreur:
+                examen.add_error(None, erreur.message)
+                for detail in erreur.details:
+                    examen.add_error(None, detail)
+                if erreur.version_actuelle is not None:
+                    # Examining again confirms the decision against what is now stored.
+                    examen.data = examen.data.copy()
+                    examen.data["version"] = str(erreur.version_actuelle)
+            else:
+                message = (
+                    _("%(realisation)s est renvoyée pour correction.")
+                    if self.renvoi
+                    else _("%(realisation)s est validée : elle compte désormais dans les chiffres.")
+                )
+                messages.success(request, message % {"realisation": services.nom_realisation(self.object)})
+                return redirect("validation:file")
+        context = self.get_context_data(examen=examen)
+        context["examen"] = examen  # shown even when the refusal came from the rule (four eyes, state)
+        return self.render_to_response(context)

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from conferences import urls as urls_conferences
+from engagements import urls as urls_engagements
 from partenariat import pieces_jointes
 from partenariat.accessibilite import DeclarationAccessibiliteView
 from partenariat.comptes import ReinitialisationView, changer_langue
@@ -14,6 +15,7 @@ urlpatterns = [
     path("aires/", include((urls_pilotage.aires, "aires_urbaines"))),
     path("conferences/", include(([*urls_conferences.urlpatterns, *urls_pilotage.conferences], "conferences"))),
     path("objectifs/", include("engagements.urls")),
+    path("validation/", include((urls_engagements.validation, "validation"))),
     path("rapports/", include("partenariat.pilotage.urls_rapports")),
     path("comptes/connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="connexion"),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),

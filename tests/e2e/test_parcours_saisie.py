@@ -77,7 +77,6 @@ def test_le_secretariat_de_lyon_saisit_reunion_objectif_et_realisation(donnees_d
     page = nouvelle_page()
     erreurs_csp = surveiller_csp(page)
     se_connecter(page, "secretariat-lyon")
-    taux_avant = taux_de_lyon(page)
 
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Conférences").click()
     page.get_by_role("link", name="Conférence territoriale Rhône-Alpes – Lyon (démo)").click()
@@ -106,6 +105,9 @@ def test_le_secretariat_de_lyon_saisit_reunion_objectif_et_realisation(donnees_d
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_url(re.compile(r".*/objectifs/\d+/$"))
     assert "est enregistré" in page.locator(".messages").inner_text()
+    url_objectif = page.url
+    taux_avant = taux_de_lyon(page)  # with the new objective's target, before its achievement
+    page.goto(url_objectif)
 
     page.get_by_role("link", name="Ajouter une réalisation").click()
     page.get_by_label("Date").fill("2013-06-15")
@@ -113,11 +115,27 @@ def test_le_secretariat_de_lyon_saisit_reunion_objectif_et_realisation(donnees_d
     page.get_by_label("Commentaire").fill("Résidence pour jeunes actifs (essai)")
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_url(re.compile(r".*/objectifs/\d+/$"))
-    fiche = page.locator(".fiche").inner_text()
-    assert "80,0\u202f%" in fiche
-    assert "secretariat-lyon" in page.locator("section[aria-labelledby='titre-realisations']").inner_text()
+    assert "soumise à validation" in page.locator(".messages").inner_text()
+    realisations = page.locator("section[aria-labelledby='titre-realisations']").inner_text()
+    assert "secretariat-lyon" in realisations and "Soumise" in realisations
+    # Submitted, it counts nowhere until someone else validates it.
+    assert "0,0\u202f%" in page.locator(".fiche").inner_text()
+    assert taux_de_lyon(page) == taux_avant
+    assert not erreurs_csp, erreurs_csp
 
-    taux_apres = taux_de_lyon(page)
+    # UESL staff validate it from the queue: then Lyon's rate moves.
+    validation = nouvelle_page()
+    erreurs_csp = surveiller_csp(validation)
+    se_connecter(validation, "uesl")
+    validation.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="À valider").click()
+    validation.get_by_label("Aire urbaine").fill("002")
+    validation.get_by_role("button", name="Appliquer les filtres").click()
+    validation.get_by_label(re.compile(r"Sélectionner la réalisation du 15/06/2013")).check()
+    validation.get_by_role("button", name="Valider la sélection").click()
+    assert "1 réalisation validée" in validation.locator(".messages").inner_text()
+    validation.goto(url_objectif)
+    assert "80,0\u202f%" in validation.locator(".fiche").inner_text()
+    taux_apres = taux_de_lyon(validation)
     assert taux_apres != taux_avant, (taux_avant, taux_apres)
     assert not erreurs_csp, erreurs_csp
 
@@ -153,8 +171,13 @@ def test_deux_navigateurs_modifient_le_meme_objectif(donnees_demo, nouvelle_page
 
 def test_pages_de_saisie_sans_violation_d_accessibilite(donnees_demo, nouvelle_page):
     """axe-core on every data-entry page, also with a refused form on screen."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
     from conferences.models import ConferenceTerritoriale
-    from engagements.models import Objectif
+    from engagements import services
+    from engagements.models import Objectif, Realisation
 
     if not AXE.exists():
         pytest.skip("axe-core n'est pas installé (npm ci).")
@@ -162,6 +185,11 @@ def test_pages_de_saisie_sans_violation_d_accessibilite(donnees_demo, nouvelle_p
     lyon = ConferenceTerritoriale.objects.get(nom__contains="Lyon")
     objectif = Objectif.objects.filter(aire__code="002").order_by("pk").first()
     reunion, realisation = lyon.reunions.first(), objectif.realisations.first()
+    # A submitted achievement: the queue lists it, its page offers UESL staff to examine it.
+    soumise = services.enregistrer_realisation(
+        Realisation(objectif=objectif, date=datetime.date(2013, 6, 15), quantite=3),
+        get_user_model().objects.get(username="secretariat-lyon"),
+    )
     urls = [
         "/conferences/ajouter/",
         f"/conferences/{lyon.pk}/modifier/",
@@ -177,6 +205,8 @@ def test_pages_de_saisie_sans_violation_d_accessibilite(donnees_demo, nouvelle_p
         f"/objectifs/realisations/{realisation.pk}/",
         f"/objectifs/realisations/{realisation.pk}/modifier/",
         "/objectifs/importer/",
+        "/validation/",
+        f"/objectifs/realisations/{soumise.pk}/",
     ]
     page = nouvelle_page()
     se_connecter(page, "uesl")
@@ -189,5 +219,9 @@ def test_pages_de_saisie_sans_violation_d_accessibilite(donnees_demo, nouvelle_p
     page.get_by_role("button", name="Enregistrer").click()
     assert "Rien n'a été enregistré." in page.get_by_role("alert").inner_text()
     resultats["réunion refusée"] = violations(page, source_axe)
+    page.goto("/validation/")
+    page.get_by_role("button", name="Renvoyer la sélection").click()
+    assert "Cochez au moins une réalisation" in page.get_by_role("alert").inner_text()
+    resultats["lot refusé"] = violations(page, source_axe)
     en_defaut = {url: v for url, v in resultats.items() if v}
     assert not en_defaut, json.dumps(en_defaut, ensure_ascii=False, indent=1)

@@ -13,7 +13,7 @@ from hypothesis import settings as reglages
 from hypothesis import strategies as st
 
 from engagements import avancement, services
-from engagements.avancement import Statut, statut_pour
+from engagements.avancement import EtatRealisation, Statut, statut_pour
 from engagements.imports import LigneImport
 from engagements.models import Dispositif, Objectif, Realisation
 from partenariat.roles import synchroniser_roles
@@ -25,17 +25,31 @@ D = datetime.date
 
 
 def cumuls_recalcules(objectif):
-    """The totals as they follow from the achievements, computed here without the running totals."""
-    brut = Realisation.objects.filter(objectif=objectif).aggregate(
-        total=Sum("quantite"), n=Count("pk"), premiere=Min("date"), derniere=Max("date")
-    )
-    return {
-        "realise_cumule": brut["total"] or 0,
-        "nb_realisations": brut["n"],
-        "premiere_realisation": brut["premiere"],
-        "derniere_realisation": brut["derniere"],
-        "statut_final": statut_pour(objectif.annee, objectif.cible, brut["total"] or 0, brut["n"] > 0, D.max),
-    }
+    """The totals as they follow from the achievements, computed here without the running totals.
+
+    The validated totals count validated achievements only; the provisional ones count submitted ones too.
+    """
+    attendus = {}
+    for etats, champs in (
+        ((EtatRealisation.VALIDEE,), avancement.VALIDEES),
+        ((EtatRealisation.VALIDEE, EtatRealisation.SOUMISE), avancement.PROVISOIRES),
+    ):
+        brut = Realisation.objects.filter(objectif=objectif, etat__in=etats).aggregate(
+            total=Sum("quantite"), n=Count("pk"), premiere=Min("date"), derniere=Max("date")
+        )
+        attendus.update(
+            {
+                champs.realise: brut["total"] or 0,
+                champs.nb: brut["n"],
+                champs.premiere: brut["premiere"],
+                champs.derniere: brut["derniere"],
+                champs.statut_final: statut_pour(
+                    objectif.annee, objectif.cible, brut["total"] or 0, brut["n"] > 0, D.max
+                ),
+            }
+        )
+    attendus["nb_en_attente"] = Realisation.objects.filter(objectif=objectif, etat=EtatRealisation.SOUMISE).count()
+    return attendus
 
 
 def cumuls_enregistres(objectif):
@@ -48,8 +62,13 @@ def verifier(*objectifs):
         assert cumuls_enregistres(objectif) == cumuls_recalcules(objectif)
 
 
+def valider(*realisations, par):
+    """Validate as the queue does, by someone other than the author."""
+    return services.valider_selection({r.pk: Realisation.objects.get(pk=r.pk).version for r in realisations}, par)
+
+
 def test_les_cumuls_suivent_saisie_correction_deplacement_et_suppression(monde):
-    uesl = monde.utilisateurs["uesl"]
+    uesl, admin = monde.utilisateurs["uesl"], monde.utilisateurs["admin"]
     objectif = monde.objectif_lyon
     autre = fabriques.objectif(objectif.aire, annee=2014, cible=40)
     verifier(objectif, autre)
@@ -57,18 +76,32 @@ def test_les_cumuls_suivent_saisie_correction_deplacement_et_suppression(monde):
     premiere = services.enregistrer_realisation(Realisation(objectif=objectif, date=D(2013, 9, 1), quantite=30), uesl)
     seconde = services.enregistrer_realisation(Realisation(objectif=objectif, date=D(2013, 4, 1), quantite=5), uesl)
     verifier(objectif, autre)
+    # Submitted: the validated totals have not moved (the world's validated 30), the provisional ones have.
+    assert cumuls_enregistres(objectif)["realise_cumule"] == 30
+    assert cumuls_enregistres(objectif)["realise_provisoire"] == 65
+    assert cumuls_enregistres(objectif)["nb_en_attente"] == 2
+    valider(premiere, seconde, par=admin)
+    verifier(objectif, autre)
+    assert cumuls_enregistres(objectif)["realise_cumule"] == 65
     assert cumuls_enregistres(objectif)["premiere_realisation"] == D(2013, 4, 1)
 
+    premiere.refresh_from_db()
     premiere.quantite, premiere.date = 12, D(2013, 11, 30)
-    services.enregistrer_realisation(premiere, uesl)
+    services.enregistrer_realisation(premiere, uesl)  # a correction is submitted again: it stops counting
+    verifier(objectif)
+    assert cumuls_enregistres(objectif)["realise_cumule"] == 35
+    assert cumuls_enregistres(objectif)["derniere_realisation"] == D(2013, 4, 1)
+    valider(premiere, par=admin)
     verifier(objectif)
     assert cumuls_enregistres(objectif)["derniere_realisation"] == D(2013, 11, 30)
 
+    seconde.refresh_from_db()
     seconde.objectif = autre  # as the admin can do
     seconde.save()
     verifier(objectif, autre)
     assert cumuls_enregistres(autre)["realise_cumule"] == 5
 
+    premiere.refresh_from_db()
     premiere.delete()
     verifier(objectif, autre)
 
@@ -79,8 +112,15 @@ def test_l_import_met_les_cumuls_a_jour(monde):
         LigneImport(2, objectif, D(2013, 9, 1), 10, "Lot A"),
         LigneImport(3, objectif, D(2013, 10, 1), 5),
     ]
-    services.importer_realisations(lignes, monde.utilisateurs["secretariat"], uuid.uuid4())
+    crees = services.importer_realisations(lignes, monde.utilisateurs["secretariat"], uuid.uuid4())
     verifier(objectif)
+    assert (cumuls_enregistres(objectif)["realise_cumule"], cumuls_enregistres(objectif)["realise_provisoire"]) == (
+        30,
+        45,
+    )
+    valider(*crees, par=monde.utilisateurs["uesl"])
+    verifier(objectif)
+    assert cumuls_enregistres(objectif)["realise_cumule"] == 45
 
 
 def test_un_formulaire_ouvert_avant_une_saisie_n_efface_pas_les_cumuls(monde):
@@ -108,8 +148,9 @@ def test_ecritures_en_masse_et_par_lots_tiennent_les_cumuls(monde):
     autre = fabriques.objectif(objectif.aire, annee=2014, cible=40)
     Realisation.objects.bulk_create(
         [
-            Realisation(objectif=objectif, date=D(2013, 3, 1), quantite=4),
-            Realisation(objectif=autre, date=D(2014, 2, 1), quantite=6),
+            Realisation(objectif=objectif, date=D(2013, 3, 1), quantite=4, etat=EtatRealisation.VALIDEE),
+            Realisation(objectif=autre, date=D(2014, 2, 1), quantite=6, etat=EtatRealisation.VALIDEE),
+            Realisation(objectif=autre, date=D(2014, 3, 1), quantite=9),  # submitted: provisional totals only
         ]
     )
     verifier(objectif, autre)

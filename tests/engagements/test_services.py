@@ -75,13 +75,28 @@ def test_la_realisation_retient_qui_l_a_saisie(monde):
     services.enregistrer_realisation(realisation, secretariat)
     assert realisation.saisi_par == secretariat
     assert realisation.history.get().history_user == secretariat
-    assert Objectif.objects.avec_avancement(datetime.date(2013, 12, 31)).get(pk=monde.objectif_lyon.pk).realise == 50
 
-    # A correction by someone else keeps who recorded it; the history says who corrected it.
+    def realise():
+        return Objectif.objects.avec_avancement(datetime.date(2013, 12, 31)).get(pk=monde.objectif_lyon.pk).realise
+
+    assert realise() == 30  # submitted: it counts once validated
+    services.valider_realisation(
+        realisation, monde.utilisateurs["uesl"], Realisation.objects.get(pk=realisation.pk).version
+    )
+    assert realise() == 50
+
+    # A correction by someone else keeps who recorded it; the history says who corrected it; it is submitted again.
+    realisation.refresh_from_db()
     realisation.quantite = 25
     services.enregistrer_realisation(realisation, monde.utilisateurs["uesl"])
-    assert Realisation.objects.get(pk=realisation.pk).saisi_par == secretariat
+    enregistree = Realisation.objects.get(pk=realisation.pk)
+    assert (enregistree.saisi_par, enregistree.modifie_par, enregistree.etat) == (
+        secretariat,
+        monde.utilisateurs["uesl"],
+        "soumise",
+    )
     assert realisation.history.first().history_user == monde.utilisateurs["uesl"]
+    assert realise() == 30
 
     with pytest.raises(PermissionDenied):
         services.enregistrer_realisation(

@@ -38,21 +38,25 @@ def test_une_realisation_posterieure_ne_l_invalide_pas(monde, django_assert_num_
     assert servi_du_cache(django_assert_num_queries)["totaux"] == frais()
 
 
+def saisir_et_valider(monde):
+    realisation = services.enregistrer_realisation(
+        Realisation(objectif=monde.objectif_lyon, date=D(2013, 11, 1), quantite=7), monde.utilisateurs["uesl"]
+    )
+    services.valider_realisation(realisation, monde.utilisateurs["admin"], realisation.version)
+
+
+def importer_et_valider(monde):
+    crees = services.importer_realisations(
+        [LigneImport(2, monde.objectif_lyon, D(2013, 10, 1), 4)], monde.utilisateurs["uesl"], uuid.uuid4()
+    )
+    services.valider_selection({r.pk: r.version for r in crees}, monde.utilisateurs["admin"])
+
+
 @pytest.mark.parametrize(
     "ecrire",
     [
-        pytest.param(
-            lambda m: services.enregistrer_realisation(
-                Realisation(objectif=m.objectif_lyon, date=D(2013, 11, 1), quantite=7), m.utilisateurs["uesl"]
-            ),
-            id="saisie-anterieure",
-        ),
-        pytest.param(
-            lambda m: services.importer_realisations(
-                [LigneImport(2, m.objectif_lyon, D(2013, 10, 1), 4)], m.utilisateurs["uesl"], uuid.uuid4()
-            ),
-            id="import",
-        ),
+        pytest.param(saisir_et_valider, id="saisie-anterieure"),
+        pytest.param(importer_et_valider, id="import"),
         pytest.param(lambda m: Objectif.objects.filter(pk=m.objectif_lyon.pk).get().delete(), id="objectif-supprime"),
     ],
 )
@@ -62,6 +66,23 @@ def test_une_ecriture_qui_atteint_la_date_l_invalide(monde, ecrire):
     apres = avancement_national(AU)
     assert apres["totaux"] == frais()
     assert apres != avant
+
+
+def test_une_soumission_ne_change_que_les_chiffres_provisoires(monde, django_assert_num_queries):
+    """Submitted, an achievement leaves the validated figures (and their cache) as they were; validated, it counts."""
+    avant = avancement_national(AU)
+    provisoires_avant = avancement_national(AU, provisoire=True)
+    realisation = services.enregistrer_realisation(
+        Realisation(objectif=monde.objectif_lyon, date=D(2013, 11, 1), quantite=7), monde.utilisateurs["secretariat"]
+    )
+    assert servi_du_cache(django_assert_num_queries) == avant
+    provisoires = avancement_national(AU, provisoire=True)
+    assert provisoires["totaux"]["realise_total"] == provisoires_avant["totaux"]["realise_total"] + 7
+
+    services.valider_realisation(realisation, monde.utilisateurs["uesl"], realisation.version)
+    apres = avancement_national(AU)
+    assert apres["totaux"]["realise_total"] == avant["totaux"]["realise_total"] + 7
+    assert apres["totaux"] == frais()
 
 
 def test_cible_changee_et_realisation_avancee_dans_le_temps(monde):
