@@ -106,6 +106,7 @@ def saisies(client, monde):
             "dispositif": DISPOSITIF_LIBRE,
             "annee": "2013",
             "cible": "12",
+            "motif_revision": PIEGE,
             "unite": "logements",
             "notes": "Sans piège",
             "version": "1",

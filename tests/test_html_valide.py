@@ -131,7 +131,7 @@ def pages_lecture(client):
 
 def pages_saisie(client):
     lyon = ConferenceTerritoriale.objects.get(nom__contains="Lyon")
-    objectif = Objectif.objects.filter(aire__code="002").order_by("pk").first()
+    objectif = Objectif.objects.filter(aire__code="002", annee=2014).order_by("pk").first()
     realisation = objectif.realisations.order_by("pk").first()
     urls = [
         reverse("conferences:conference_add"),

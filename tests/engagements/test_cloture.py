@@ -2,6 +2,7 @@
 refused with a French message and the database left as it was; reopening needs an administrator and a reason."""
 
 import datetime
+import uuid
 import html
 import threading
 
@@ -258,7 +259,7 @@ def test_l_import_par_le_service_est_refuse_par_le_modele(close):
     avant = etat()
     lignes = [LigneImport(2, close.objectif_lyon, datetime.date(2013, 6, 1), 4)]
     with pytest.raises(AnneeClose):
-        services.importer_realisations(lignes, close.utilisateurs["uesl"], "jeton-de-test")
+        services.importer_realisations(lignes, close.utilisateurs["uesl"], str(uuid.uuid4()))
     assert etat() == avant
 
 
@@ -402,10 +403,13 @@ def test_la_reouverture_exige_un_motif_et_un_administrateur(client, close):
         "Livraison de décembre oubliée par Lyon",
     )
     # Open again: the forgotten achievement can be recorded, then the year is closed again.
-    services.enregistrer_realisation(
-        Realisation(objectif=close.objectif_lyon, date=datetime.date(2013, 12, 20), quantite=4, etat="validee"), uesl
+    oubliee = services.enregistrer_realisation(
+        Realisation(objectif=close.objectif_lyon, date=datetime.date(2013, 12, 20), quantite=4), uesl
     )
     client.force_login(uesl)
+    refus = client.post(reverse("engagements:annee_clore", args=[2013]), follow=True)
+    assert "Impossible de clore 2013 : 1 réalisation est en attente de validation." in texte(refus)
+    services.valider_realisation(oubliee, admin, oubliee.version)
     assert client.post(reverse("engagements:annee_clore", args=[2013])).status_code == 302
     cloture.refresh_from_db()
     assert cloture.close and cloture.close_par == uesl

@@ -27,7 +27,7 @@ PREPARATION = """
 import json
 from engagements.models import Realisation
 # Achievements of one area: their objectives' totals are recomputed under the same locks.
-realisations = Realisation.objects.filter(objectif__aire__code="002").order_by("pk")
+realisations = Realisation.objects.filter(objectif__aire__code="002", objectif__annee=2014).order_by("pk")
 print(json.dumps({"realisations": list(realisations.values_list("pk", flat=True)[:%d])}))
 """
 
@@ -140,7 +140,7 @@ def test_dix_modifications_simultanees_reussissent(serveur_sqlite):
         chemin = f"/objectifs/realisations/{pk}/modifier/"
         corps = urllib.parse.urlencode(
             {
-                "date": "2013-06-15",
+                "date": "2014-06-15",
                 "quantite": str(10 + rang),
                 "commentaire": f"saisie simultanée {rang}",
                 "csrfmiddlewaretoken": jetons[rang],

@@ -112,7 +112,7 @@ def test_tri_appliqué_aux_lignes(admin_client):
 
 def test_liste_vide(admin_client):
     page = admin_client.get("/objectifs/").content.decode()
-    assert '<tr><td colspan="10">Aucun objectif ne correspond à ces filtres.</td></tr>' in page
+    assert '<tr><td colspan="11">Aucun objectif ne correspond à ces filtres.</td></tr>' in page
     assert "<caption>Objectifs partagés</caption>" in page
 
 
