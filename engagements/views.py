@@ -510,6 +510,7 @@ class FileValidationView(AccesMixin, ListeView):
         return (
             Realisation.objects.filter(etat=EtatRealisation.SOUMISE)
             .select_related("objectif__aire", "objectif__conference", "modifie_par")
+            .prefetch_related("pieces_jointes")
             .order_by("soumise_le", "pk")
         )
 
