@@ -942,7 +942,7 @@ def _joindre_pieces(bilan, conferences, secretariat):
     crees = presents = 0
     for objet, nature, nom, moment, fabriquer in _pieces_demo(lyon):
         if not secretariat.has_perm(permission_gerer(objet), objet):
-            continue  # a closed year's achievement: its files can no longer change
+            continue  # a record of someone else's: the service would refuse it
         if PieceJointe.objects.de(objet).filter(nature=nature, nom_original=nom).exists():
             presents += 1
             continue
