@@ -1,6 +1,8 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -75,13 +77,17 @@ class RealisationAValiderTable(Tableau):
     )
     age = tables.Column(verbose_name=_("En attente depuis"), accessor="soumise_le", order_by=("-soumise_le",))
     lot_import = tables.Column(verbose_name=_("Import"), orderable=False, default="—")
+    # The evidence the examiner weighs, one download link per file; the queue's queryset prefetches them.
+    justificatifs = tables.Column(
+        verbose_name=_("Justificatifs"), accessor="pk", orderable=False, empty_values=(), default="—"
+    )
 
     class Meta:
         model = Realisation
         fields = ["date", "quantite", "lot_import"]
         sequence = [
             *("selection", "date", "objectif", "aire", "conference"),
-            *("quantite", "soumise_par", "age", "lot_import"),
+            *("quantite", "soumise_par", "age", "justificatifs", "lot_import"),
         ]
         caption = _("Réalisations soumises, en attente de validation")
         empty_text = _("Aucune réalisation n'attend de validation pour ces filtres.")
@@ -137,6 +143,19 @@ class RealisationAValiderTable(Tableau):
 
     def value_age(self, value):
         return (self.aujourd_hui - timezone.localtime(value).date()).days
+
+    def render_justificatifs(self, record):
+        pieces = record.pieces_jointes.all()
+        if not pieces:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}" download>{}</a>',
+            ((reverse("piece_jointe_detail", args=[piece.pk]), piece.nom_original) for piece in pieces),
+        )
+
+    def value_justificatifs(self, record):
+        return ", ".join(piece.nom_original for piece in record.pieces_jointes.all())
 
     def render_lot_import(self, value):
         return format_html(

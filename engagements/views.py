@@ -100,6 +100,9 @@ class ObjectifDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView)
             Objectif.objects.pour_liste(self.au, provisoire=self.provisoire), pk=self.kwargs["pk"]
         )
         user, nouvelle = self.request.user, Realisation(objectif=objectif)
+        clotures = services.clotures()
+        # Computed once: a closed year's page offers no write its models would refuse, and says why.
+        annee_close = clotures.get(objectif.annee)
         context.update(
             **contexte_en_attente(user, objectif.nb_en_attente, aire=objectif.aire.code),
             objectif=objectif,
@@ -107,9 +110,10 @@ class ObjectifDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView)
             historique=_historique_objectif(objectif),
             revisions=objectif.revisions.select_related("revisee_par").order_by("-revisee_le", "-pk"),
             peut_modifier=user.has_perm("engagements.change_objectif", objectif),
-            peut_ajouter_realisation=user.has_perm("engagements.add_realisation", nouvelle),
-            peut_modifier_realisation=user.has_perm("engagements.change_realisation", nouvelle),
-            clotures=services.clotures(),
+            peut_ajouter_realisation=not annee_close and user.has_perm("engagements.add_realisation", nouvelle),
+            peut_modifier_realisation=not annee_close and user.has_perm("engagements.change_realisation", nouvelle),
+            clotures=clotures,
+            annee_close=annee_close,
         )
         return context
 
@@ -128,13 +132,17 @@ class RealisationDetailView(LoginRequiredMixin, PiecesJointesMixin, DetailView):
         context = super().get_context_data(**kwargs)
         user, realisation = self.request.user, self.object
         context["historique"] = historique_de(realisation)
-        context["peut_modifier"] = user.has_perm("engagements.change_realisation", realisation)
-        context["peut_valider"] = peut_valider(user, realisation)
+        context["clotures"] = clotures = services.clotures()
+        # A closed year's achievement can no longer be changed nor examined: neither is offered.
+        context["annee_close"] = annee_close = clotures.get(realisation.objectif.annee)
+        context["peut_modifier"] = not annee_close and user.has_perm("engagements.change_realisation", realisation)
+        context["peut_valider"] = not annee_close and peut_valider(user, realisation)
         if context["peut_valider"]:
             context["examen"] = examen or ExamenForm(initial={"version": realisation.version})
         # A validator looking at what they submitted: say why the form is not offered.
         context["quatre_yeux"] = (
             not context["peut_valider"]
+            and not annee_close
             and est_a_examiner(realisation)
             and user.has_perm("engagements.ouvrir_file_validation")
         )
@@ -510,6 +518,7 @@ class FileValidationView(AccesMixin, ListeView):
         return (
             Realisation.objects.filter(etat=EtatRealisation.SOUMISE)
             .select_related("objectif__aire", "objectif__conference", "modifie_par")
+            .prefetch_related("pieces_jointes")
             .order_by("soumise_le", "pk")
         )
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -407,6 +408,7 @@ class Bilan:
         EtatRealisation.RENVOYEE: (gettext_lazy("Réalisations renvoyées"), True),
         "revisions": (gettext_lazy("Révisions de cible"), True),
         "clotures": (gettext_lazy("Années closes"), True),
+        "pieces": (gettext_lazy("Pièces jointes"), True),
     }
 
     def __init__(self):
@@ -451,6 +453,7 @@ def charger_demo():
         comptes = _charger_comptes(bilan)
         conferences = _charger_conferences(bilan, aires, bassins, intercommunalites, comptes)
         _charger_objectifs(bilan, aires, conferences, comptes)
+        _joindre_pieces(bilan, conferences, comptes["secretariat-lyon"])
         _clore_annee(bilan, comptes["uesl"])  # last: a closed year's achievements can no longer be written
     return bilan
 
@@ -921,6 +924,154 @@ def _clore_annee(bilan, uesl):
         cloture._change_reason = f"Clôture de l'année {ANNEE_CLOSE_DEMO} : chiffres validés."
         cloture.save()
     bilan.compter("clotures", crees=creee, presents=ClotureAnnee.objects.closes().count() - creee)
+
+
+# Lyon's evidence: the latest achievement of these objectives (area, year, rank of the scheme), pending in the demo.
+JUSTIFICATIFS_DEMO = (("002", 2015, 0), ("002", 2015, 1), ("002", 2014, 0))
+
+
+def _joindre_pieces(bilan, conferences, secretariat):
+    """A few small real files on Lyon's records, deposited by its secretariat through the product's own service
+    (checks, private storage, history); a file of the same name already on the record is left as it is."""
+    from partenariat.models import PieceJointe
+    from partenariat.pieces_jointes import joindre_piece, permission_gerer
+
+    lyon = conferences.get("002")
+    if lyon is None or lyon.date_installation is None:
+        return
+    crees = presents = 0
+    for objet, nature, nom, moment, fabriquer in _pieces_demo(lyon):
+        if not secretariat.has_perm(permission_gerer(objet), objet):
+            continue  # a record of someone else's: the service would refuse it
+        if PieceJointe.objects.de(objet).filter(nature=nature, nom_original=nom).exists():
+            presents += 1
+            continue
+        fichier = SimpleUploadedFile(nom, fabriquer(), content_type="application/octet-stream")
+        piece = joindre_piece(objet, nature, fichier, secretariat)
+        # Deposited when the record was made, not when the demo ran.
+        PieceJointe.objects.filter(pk=piece.pk).update(deposee_le=moment)
+        PieceJointe.history.filter(id=piece.pk).update(history_date=moment)
+        crees += 1
+    bilan.compter("pieces", crees=crees, presents=presents)
+
+
+def _pieces_demo(lyon):
+    """(record, nature, file name, deposit time, maker of the content) of each demo file that has its record."""
+    from partenariat.models import NaturePiece
+
+    for code, annee, rang in JUSTIFICATIFS_DEMO:
+        objectif = Objectif.objects.filter(aire__code=code, annee=annee, dispositif=_dispositifs(code)[rang]).first()
+        realisation = objectif and objectif.realisations.order_by("-date", "-pk").first()
+        if realisation is not None:
+            yield (
+                realisation,
+                NaturePiece.JUSTIFICATIF,
+                f"justificatif-{objectif.dispositif}-{realisation.date.isoformat()}.pdf".replace("_", "-"),
+                realisation.soumise_le or _moment(realisation.date, 10),
+                lambda r=realisation: _pdf_justificatif(r),
+            )
+    reunion = lyon.reunions.filter(date__year=2014).order_by("date", "pk").first()
+    if reunion is not None:
+        jour = reunion.date.isoformat()
+        yield (
+            reunion,
+            NaturePiece.COMPTE_RENDU,
+            f"compte-rendu-conference-lyon-{jour}.pdf",
+            _moment(reunion.date, 10, jours=7),
+            lambda: _pdf_compte_rendu(reunion),
+        )
+        yield (
+            reunion,
+            NaturePiece.FEUILLE_PRESENCE,
+            f"feuille-de-presence-{jour}.xlsx",
+            _moment(reunion.date, 18),
+            lambda: _classeur_presence(lyon, reunion),
+        )
+    association = lyon.associations.select_related("intercommunalite").order_by("pk").first()
+    if association is not None:
+        yield (
+            association,
+            NaturePiece.DELIBERATION,
+            f"deliberation-{association.document}-{association.intercommunalite.siren}.pdf".lower(),
+            _moment(association.date_association or association.date_sollicitation, 16),
+            lambda: _pdf_deliberation(association),
+        )
+    etude = lyon.observations.filter(nature=Observation.Nature.ETUDE).order_by("pk").first()
+    if etude is not None:
+        yield (
+            etude,
+            NaturePiece.ETUDE,
+            f"etude-jeunes-actifs-lyon-{etude.date.year}.pdf",
+            _moment(etude.date, 14),
+            lambda: _pdf_document(etude.titre, [etude.resume, *etude.chiffres_cles.splitlines(), MENTION_DEMO]),
+        )
+
+
+def _pdf_document(titre, paragraphes):
+    """A short tagged PDF: a title and a few lines, drawn by the product's own PDF renderer."""
+    from django.utils.html import format_html, format_html_join
+
+    from partenariat.commun.pdf import rendre_pdf
+
+    return rendre_pdf(
+        format_html(
+            '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{}</title></head>'
+            "<body><h1>{}</h1>{}</body></html>",
+            titre,
+            titre,
+            format_html_join("", "<p>{}</p>", ((paragraphe,) for paragraphe in paragraphes)),
+        )
+    )
+
+
+def _pdf_justificatif(realisation):
+    objectif = realisation.objectif
+    return _pdf_document(
+        f"Justificatif – {objectif.get_dispositif_display()} {objectif.annee} – {objectif.aire.nom}",
+        [
+            f"Réalisation du {realisation.date:%d/%m/%Y} : {nombre(realisation.quantite)} "
+            f"{objectif.get_unite_display()}.",
+            "Attestation des services instructeurs : décisions de financement et ordres de service joints.",
+            MENTION_DEMO,
+        ],
+    )
+
+
+def _pdf_compte_rendu(reunion):
+    return _pdf_document(
+        f"Compte rendu de la conférence de Lyon du {reunion.date:%d/%m/%Y}",
+        [
+            f"Lieu : {reunion.lieu}. Participants : {reunion.nb_participants}.",
+            f"Ordre du jour : {reunion.ordre_du_jour}",
+            "Les membres ont examiné l'avancement des objectifs partagés et arrêté le calendrier des prochaines "
+            "réunions.",
+            MENTION_DEMO,
+        ],
+    )
+
+
+def _pdf_deliberation(association):
+    return _pdf_document(
+        f"Délibération – {association.get_document_display()} – {association.intercommunalite.nom}",
+        [
+            "Le conseil communautaire associe la conférence territoriale aux travaux d'élaboration du document.",
+            f"Sollicitation du {association.date_sollicitation:%d/%m/%Y}.",
+            MENTION_DEMO,
+        ],
+    )
+
+
+def _classeur_presence(lyon, reunion):
+    """The attendance sheet as the secretariat keeps it: one line per member, with their college."""
+    import tablib
+
+    feuille = tablib.Dataset(headers=["Nom", "Collège", "Organisation", "Fonction", "Présent"])
+    feuille.title = f"Réunion du {reunion.date:%d-%m-%Y}"
+    for membre in lyon.membres.order_by("pk"):
+        feuille.append(
+            [membre.nom, membre.get_college_display(), membre.get_organisation_display(), membre.fonction, "oui"]
+        )
+    return feuille.export("xlsx")
 
 
 def _date_accord(conference, annee):

@@ -34,6 +34,20 @@ def langue_par_defaut():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def pieces_jointes_temporaires(settings, tmp_path):
+    """Evidence files of every test (the demo's included) go to the test's own folder, never the project's var/."""
+    dossier = tmp_path / "pieces_jointes"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "pieces_jointes": {
+            "BACKEND": "partenariat.commun.fichiers.StockagePrive",
+            "OPTIONS": {"location": str(dossier)},
+        },
+    }
+    return dossier
+
+
 @pytest.fixture
 def monde(db):
     """Lyon's and Marseille's conferences with one record of every kind, and one user per role (acteurs.ROLES)."""

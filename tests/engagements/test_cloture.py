@@ -465,6 +465,36 @@ def test_les_pages_d_une_annee_close_le_disent(client, close):
     assert "Clôture des années" in texte(client.get(reverse("engagements:objectif_list")))
 
 
+@pytest.mark.parametrize("role", ["secretariat", "uesl", "admin"])
+def test_une_annee_close_ne_propose_aucune_ecriture_qui_serait_refusee(client, close, role):
+    """Closed 2013: no "add", no "change" of an achievement, the objective's notes only; open 2014: all of them."""
+    client.force_login(close.utilisateurs[role])
+    ajouter = reverse("engagements:realisation_add", args=[close.objectif_lyon.pk])
+    modifier = reverse("engagements:realisation_edit", args=[close.realisation_lyon.pk])
+    page = texte(client.get(close.objectif_lyon.get_absolute_url()))
+    assert MENTION in page
+    assert ajouter not in page and modifier not in page
+    assert "Ajouter une réalisation" not in page
+    assert "Modifier les notes de l'objectif" in page and "seules les notes de l'objectif restent modifiables" in page
+    realisation = texte(client.get(reverse("engagements:realisation_detail", args=[close.realisation_lyon.pk])))
+    assert MENTION in realisation and modifier not in realisation and "Modifier la réalisation" not in realisation
+
+    ouverte = texte(client.get(close.objectif_2014.get_absolute_url()))
+    assert MENTION not in ouverte
+    assert reverse("engagements:realisation_add", args=[close.objectif_2014.pk]) in ouverte
+    assert reverse("engagements:realisation_edit", args=[close.realisation_2014.pk]) in ouverte
+    assert "Modifier l'objectif" in ouverte and "Modifier les notes" not in ouverte
+    detail_2014 = texte(client.get(reverse("engagements:realisation_detail", args=[close.realisation_2014.pk])))
+    assert "Modifier la réalisation" in detail_2014 and MENTION not in detail_2014
+
+
+def test_un_elu_ne_voit_que_la_mention_d_une_annee_close(client, close):
+    client.force_login(close.utilisateurs["elu"])
+    page = texte(client.get(close.objectif_lyon.get_absolute_url()))
+    assert MENTION in page
+    assert "Modifier" not in page and "seules les notes" not in page
+
+
 def test_les_rapports_pdf_d_une_annee_close_le_disent(close):
     for _nom, contenu in (
         render_aire_pdf(close.aire_lyon),
@@ -485,6 +515,9 @@ def test_les_pages_des_annees_closes_sont_du_html_valide(commande_vnu, client, c
             client.post(reverse("engagements:annee_rouvrir", args=[2013]), {"annee-2013-motif": ""})
         ),
         "objectif": texte_brut(client.get(close.objectif_lyon.get_absolute_url())),
+        "réalisation": texte_brut(
+            client.get(reverse("engagements:realisation_detail", args=[close.realisation_lyon.pk]))
+        ),
         "aire": texte_brut(client.get(close.aire_lyon.get_absolute_url())),
         "conference": texte_brut(client.get(close.lyon.get_absolute_url())),
         "tableau de bord": texte_brut(client.get(reverse("partenariat:tableau_de_bord"))),

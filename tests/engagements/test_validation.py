@@ -312,17 +312,48 @@ def test_les_filtres_de_la_file(client, monde):
     assert affichees(lot_import=str(uuid.uuid4())) == set()
 
 
+def joindre_justificatif(realisation, nom, user):
+    from partenariat.models import NaturePiece
+    from partenariat.pieces_jointes import joindre_piece
+    from tests.partenariat.fichiers_types import pdf
+
+    return joindre_piece(realisation, NaturePiece.JUSTIFICATIF, SimpleUploadedFile(nom, pdf(), "application/pdf"), user)
+
+
 def test_la_file_garde_un_nombre_de_requetes_constant(client, monde, django_assert_max_num_queries):
     connecte(client, monde.utilisateurs["uesl"])
-    for jour in range(1, 4):
-        saisir(monde, jour, D(2013, 2, jour))
+    premiere = saisir(monde, 1, D(2013, 2, 1))
+    joindre_justificatif(premiere, "compte-rendu-1.pdf", monde.utilisateurs["secretariat"])
     with django_assert_max_num_queries(12) as peu:
         client.get(reverse("validation:file"))
-    for jour in range(4, 25):
-        saisir(monde, jour, D(2013, 2, jour), role="secretariat_autre", objectif=monde.objectif_marseille)
+    for jour in range(2, 25):
+        if jour < 10:
+            realisation = saisir(monde, jour, D(2013, 2, jour))
+            for rang in range(2):
+                joindre_justificatif(realisation, f"piece-{jour}-{rang}.pdf", monde.utilisateurs["secretariat"])
+        else:
+            saisir(monde, jour, D(2013, 2, jour), role="secretariat_autre", objectif=monde.objectif_marseille)
     with django_assert_max_num_queries(len(peu.captured_queries)):
         page = client.get(reverse("validation:file")).content.decode()
     assert page.count('name="selection"') == 24
+    assert page.count("download>piece-") == 16
+
+
+def test_la_file_montre_les_justificatifs_a_telecharger(client, monde):
+    avec, sans = saisir(monde, 5, D(2013, 2, 1)), saisir(monde, 12)
+    pieces = [joindre_justificatif(avec, nom, monde.utilisateurs["secretariat"]) for nom in ("cr.pdf", "liste.pdf")]
+    connecte(client, monde.utilisateurs["uesl"])
+    table = client.get(reverse("validation:file")).context["table"]
+    cellules = {ligne.record.pk: ligne.get_cell("justificatifs") for ligne in table.paginated_rows}
+    for piece in pieces:
+        assert (
+            f'<a href="{reverse("piece_jointe_detail", args=[piece.pk])}" download>{piece.nom_original}</a>'
+            in (cellules[avec.pk])
+        )
+    assert cellules[sans.pk] == "—"
+    telecharge = client.get(reverse("piece_jointe_detail", args=[pieces[0].pk]))
+    assert telecharge.status_code == 200
+    assert "attachment" in telecharge["Content-Disposition"]
 
 
 # --- Import ----------------------------------------------------------------------------------------------------------
@@ -566,4 +597,5 @@ def test_l_export_de_la_file(client, monde):
     lignes = b"".join(reponse.streaming_content if reponse.streaming else [reponse.content]).decode().splitlines()
     assert lignes[0].lstrip("\ufeff").startswith("Date,Objectif,Aire urbaine,Conférence,Quantité,Soumise par")
     assert "Sélection" not in lignes[0]
+    assert "Justificatifs" in lignes[0]
     assert lignes[1].startswith(f"{realisation.date.isoformat()},Production de logements sociaux 2013,Lyon,")

@@ -310,6 +310,51 @@ def test_une_realisation_2013_en_attente_laisse_l_annee_ouverte():
     assert "Années closes : 0 créée, 0 déjà présente" in sortie
 
 
+def test_des_pieces_jointes_reelles_sur_les_dossiers_de_lyon(charge, pieces_jointes_temporaires):
+    from partenariat.commun.fichiers import verifier_fichier
+    from partenariat.models import PieceJointe
+
+    pieces = list(PieceJointe.objects.select_related("content_type", "deposee_par").order_by("pk"))
+    assert sorted(piece.nature for piece in pieces) == sorted(
+        ["justificatif"] * 3 + ["compte_rendu", "feuille_presence", "deliberation", "etude"]
+    )
+    lyon = ConferenceTerritoriale.objects.get(nom=demo.NOM_CONFERENCE_LYON)
+    for piece in pieces:
+        assert piece.deposee_par.username == "secretariat-lyon"
+        objet = piece.objet
+        if piece.nature == "justificatif":
+            assert objet.etat == "soumise"
+            assert objet.objectif.aire.code == "002"
+            assert objet.objectif.annee != 2013  # the closed year's achievements take no file
+        else:
+            assert objet.conference == lyon
+        # Stored through the private storage (the test's folder), and what it holds passes the upload checks.
+        assert (pieces_jointes_temporaires / piece.fichier.name).is_file()
+        with piece.fichier.open("rb") as fichier:
+            verifie = verifier_fichier(fichier)
+        assert (verifie.type_mime, verifie.taille, verifie.sha256) == (piece.type_mime, piece.taille, piece.sha256)
+        assert piece.history.count() == 1
+    compte_rendu = next(piece for piece in pieces if piece.nature == "compte_rendu")
+    assert compte_rendu.nom_original.startswith("compte-rendu-conference-lyon-2014-")
+    with compte_rendu.fichier.open("rb") as fichier:
+        assert fichier.read(5) == b"%PDF-"
+    feuille = next(piece for piece in pieces if piece.nature == "feuille_presence")
+    assert feuille.nom_original.endswith(".xlsx") and feuille.objet == compte_rendu.objet
+
+
+def test_un_second_chargement_n_ajoute_aucun_fichier(charge, pieces_jointes_temporaires):
+    from partenariat.models import PieceJointe
+
+    stockes = sorted(pieces_jointes_temporaires.rglob("*.*"))
+    lignes = list(PieceJointe.objects.order_by("pk").values())
+
+    sortie = charger()
+
+    assert sorted(pieces_jointes_temporaires.rglob("*.*")) == stockes
+    assert list(PieceJointe.objects.order_by("pk").values()) == lignes
+    assert "Pièces jointes : 0 créée, 7 déjà présentes" in sortie
+
+
 def test_les_donnees_chargees_passent_la_validation_des_modeles(charge):
     for label in ("partenariat", "aires_urbaines", "conferences", "engagements"):
         for model in apps.get_app_config(label).get_models():
@@ -327,6 +372,7 @@ def test_la_sortie_dit_ce_qui_a_ete_cree(charge):
     assert "Réalisations renvoyées : 2 créées, 0 déjà présente" in charge
     assert "Révisions de cible : 2 créées, 0 déjà présente" in charge
     assert "Années closes : 1 créée, 0 déjà présente" in charge
+    assert "Pièces jointes : 7 créées, 0 déjà présente" in charge
 
 
 def contenu_du_suivi():
