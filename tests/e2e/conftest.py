@@ -63,6 +63,27 @@ def nouvelle_page(navigateur, live_server):
         contexte.close()
 
 
+@pytest.fixture(autouse=True)
+def stockage(settings, tmp_path):
+    """Evidence files go to a folder of the test, never to the checkout's private folder."""
+    dossier = tmp_path / "pieces_jointes"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "pieces_jointes": {
+            "BACKEND": "partenariat.commun.fichiers.StockagePrive",
+            "OPTIONS": {"location": str(dossier)},
+        },
+    }
+    return dossier
+
+
+def pdf_de_compte_rendu(titre="Compte rendu de la conférence territoriale"):
+    """A real one-page PDF, as a secretariat would attach (WeasyPrint, already used for the reports)."""
+    from weasyprint import HTML
+
+    return HTML(string=f"<h1>{titre}</h1><p>Livraison de la résidence, 12 logements.</p>").write_pdf()
+
+
 def se_connecter(page, identifiant, mot_de_passe="demo-partenariat"):
     page.goto("/comptes/connexion/")
     page.get_by_label("Identifiant").fill(identifiant)
@@ -72,19 +93,57 @@ def se_connecter(page, identifiant, mot_de_passe="demo-partenariat"):
 
 
 def types_de_pages():
-    """One page of every type a signed-in person reaches (lists, details, forms), on the demo data; and an objective."""
-    from conferences.models import AssociationProgrammation, ConferenceTerritoriale, Observation, Reunion
-    from engagements.models import Objectif, Realisation
+    """One page of every type a signed-in person reaches (lists, details, forms), on the demo data; and an objective
+    of an open year (Lyon, 2014) to record on.
 
+    Returns ({account: {url: witness}}, objective): most pages as UESL staff, the years page as an administrator
+    (the one shown the reopening form). A witness, when given, is a CSS selector the page must match: proof that
+    it shows what it is listed for. A file is attached to a meeting and to a pending achievement, so that their
+    pages list evidence files.
+    """
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conferences.models import AssociationProgrammation, ConferenceTerritoriale, Observation, Reunion
+    from engagements.avancement import EtatRealisation
+    from engagements.models import Objectif, Realisation
+    from partenariat.models import NaturePiece
+    from partenariat.pieces_jointes import joindre_piece
+
+    comptes = get_user_model().objects.in_bulk(["uesl", "secretariat-lyon"], field_name="username")
     conference = ConferenceTerritoriale.objects.get(nom__contains="Lyon")
-    objectif = Objectif.objects.filter(aire__code="002").order_by("pk").first()
-    realisation = Realisation.objects.filter(objectif__aire__code="002").order_by("pk").first()
+    lyon = Objectif.objects.filter(aire__code="002").order_by("pk")
+    objectif = lyon.filter(annee=2014).first()
+    objectif_clos = lyon.filter(annee=2013).first()  # 2013 is closed in the demo: "année close le …"
+    realisation = Realisation.objects.filter(objectif=objectif, etat=EtatRealisation.VALIDEE).order_by("pk").first()
+    # Pending, recorded by Lyon's secretariat: UESL staff are shown the examination form (four eyes allow them).
+    soumise = (
+        Realisation.objects.filter(
+            objectif__aire__code="002", etat=EtatRealisation.SOUMISE, modifie_par=comptes["secretariat-lyon"]
+        )
+        .order_by("pk")
+        .first()
+    )
     reunion = Reunion.objects.filter(conference=conference).order_by("pk").first()
     association = AssociationProgrammation.objects.order_by("pk").first()
     observation = Observation.objects.order_by("pk").first()
+    pdf = pdf_de_compte_rendu()
+    for objet, nature, nom in [
+        (reunion, NaturePiece.COMPTE_RENDU, "Compte rendu de la réunion.pdf"),
+        (soumise, NaturePiece.JUSTIFICATIF, "Procès-verbal de livraison.pdf"),
+    ]:
+        joindre_piece(objet, nature, SimpleUploadedFile(nom, pdf, "application/pdf"), comptes["secretariat-lyon"])
     c = conference.pk
+    temoins = {
+        "/?en_attente=1": ".chiffres-provisoires",
+        f"/objectifs/{objectif_clos.pk}/": ".annee-close",
+        f"/objectifs/realisations/{soumise.pk}/": "form[action$='/valider/'] textarea",
+        "/validation/": "input[name='selection']",
+        f"/conferences/reunions/{reunion.pk}/": "a[href^='/pieces-jointes/']",
+    }
     urls = [
         "/",
+        "/?en_attente=1",
         "/deploiement/?date=2013-06-30",
         "/aires/",
         "/aires/?phase=prioritaire-2013&sort=-taux",
@@ -92,7 +151,10 @@ def types_de_pages():
         "/aires/carte/",
         "/objectifs/",
         f"/objectifs/{objectif.pk}/",
+        f"/objectifs/{objectif_clos.pk}/",
         f"/objectifs/realisations/{realisation.pk}/",
+        f"/objectifs/realisations/{soumise.pk}/",
+        "/validation/",
         "/conferences/",
         f"/conferences/{c}/",
         f"/conferences/reunions/{reunion.pk}/",
@@ -115,4 +177,8 @@ def types_de_pages():
         urls.append(f"/conferences/associations/{association.pk}/modifier/")
     if observation:
         urls.append(f"/conferences/observations/{observation.pk}/modifier/")
-    return urls, objectif
+    pages = {
+        "uesl": {url: temoins.get(url) for url in urls},
+        "admin": {"/objectifs/annees/": "form[action$='/2013/rouvrir/'] textarea"},
+    }
+    return pages, objectif

@@ -34,8 +34,10 @@ def violations(page, source_axe):
 
 
 def pages_a_verifier():
-    urls, _objectif = types_de_pages()
-    return [*urls, "/accessibilite/"]
+    """{account: {url: witness}}: every page type, and the accessibility statement."""
+    pages, _objectif = types_de_pages()
+    pages["uesl"]["/accessibilite/"] = None
+    return pages
 
 
 # Each language as a browser asks for it (Accept-Language); English is then chosen with the header switch.
@@ -59,15 +61,17 @@ def test_connexion_sans_violation(source_axe, donnees_demo, nouvelle_page, langu
 
 @pytest.mark.parametrize("langue", LANGUES)
 def test_chaque_type_de_page_sans_violation(source_axe, donnees_demo, nouvelle_page, langue):
-    page = nouvelle_page()
-    se_connecter(page, "uesl")
-    if langue != "fr":
-        page.locator(f'.entete-langue button[value="{langue}"]').click()
-        page.wait_for_selector(f'html[lang="{langue}"]')
     resultats = {}
-    for url in pages_a_verifier():
-        page.goto(url)
-        assert page.locator("html").get_attribute("lang") == langue, url
-        resultats[url] = violations(page, source_axe)
+    for compte, urls in pages_a_verifier().items():
+        page = nouvelle_page()
+        se_connecter(page, compte)
+        if langue != "fr":
+            page.locator(f'.entete-langue button[value="{langue}"]').click()
+            page.wait_for_selector(f'html[lang="{langue}"]')
+        for url, temoin in urls.items():
+            page.goto(url)
+            assert page.locator("html").get_attribute("lang") == langue, url
+            assert temoin is None or page.locator(temoin).count(), (url, temoin)
+            resultats[url] = violations(page, source_axe)
     en_defaut = {url: v for url, v in resultats.items() if v}
     assert not en_defaut, json.dumps(en_defaut, ensure_ascii=False, indent=1)

@@ -1,7 +1,6 @@
-"""Evidence files in a real browser: Lyon's secretariat records an achievement with its PDF minutes, adds a second
-file from the achievement's page, and an elected official downloads the first one."""
-
-import re
+"""Evidence files from a record's own page, in a real browser: Lyon's secretariat adds a file to a pending
+achievement, a disguised one is refused with a French message, and an elected official is offered no deposit form.
+(Recording an achievement with its minutes, then downloading them, is the journey of test_parcours_validation.)"""
 
 import pytest
 
@@ -12,65 +11,52 @@ from tests.partenariat import fichiers_types as types
 
 
 @pytest.fixture
-def stockage(settings, tmp_path):
-    dossier = tmp_path / "pieces_jointes"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "pieces_jointes": {
-            "BACKEND": "partenariat.commun.fichiers.StockagePrive",
-            "OPTIONS": {"location": str(dossier)},
-        },
-    }
-    return dossier
+def realisation_en_attente(donnees_demo):
+    """A pending achievement of Lyon, recorded by its secretariat (the demo has some)."""
+    from engagements.avancement import EtatRealisation
+    from engagements.models import Realisation
+
+    return (
+        Realisation.objects.filter(
+            objectif__aire__code="002", etat=EtatRealisation.SOUMISE, modifie_par__username="secretariat-lyon"
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
-def test_une_realisation_saisie_avec_son_compte_rendu_que_l_elu_telecharge(
-    donnees_demo,
-    stockage,
+def test_joindre_un_fichier_depuis_la_page_d_une_realisation(
+    realisation_en_attente,
     nouvelle_page,
     source_axe,  # noqa: F811
 ):
-    from engagements.models import Objectif, Realisation
+    from partenariat.models import PieceJointe
 
-    objectif = Objectif.objects.filter(aire__code="002", annee=2014).order_by("pk").first()
+    url = f"/objectifs/realisations/{realisation_en_attente.pk}/"
     page = nouvelle_page()
     erreurs_csp = surveiller_csp(page)
     se_connecter(page, "secretariat-lyon")
-    page.goto(f"/objectifs/{objectif.pk}/")
-    page.get_by_role("link", name="Ajouter une réalisation").click()
-    page.get_by_label("Date").fill("2014-06-15")
-    page.get_by_label("Quantité réalisée").fill("12")
-    page.get_by_label("Commentaire").fill("Résidence (essai des pièces jointes)")
-    page.get_by_label("Justificatif").set_input_files(
-        {"name": "Compte rendu de livraison été.pdf", "mimeType": "application/pdf", "buffer": types.pdf()}
-    )
-    page.get_by_role("button", name="Enregistrer").click()
-    page.wait_for_url(re.compile(r".*/objectifs/\d+/$"))
-    realisation = Realisation.objects.get(commentaire="Résidence (essai des pièces jointes)")
-
-    page.goto(f"/objectifs/realisations/{realisation.pk}/")
+    page.goto(url)
     section = page.locator("section[aria-labelledby='titre-pieces-jointes']")
-    assert "Compte_rendu_de_livraison_été.pdf" in section.inner_text()
-    assert "secretariat-lyon" in section.inner_text()
-    # A second file from the page itself; a disguised one is refused with a French message.
+    assert "Aucun fichier joint." in section.inner_text()
+    # A disguised file is refused with a French message, and nothing is stored.
     page.get_by_label("Fichier").set_input_files(
         {"name": "photo.pdf", "mimeType": "application/pdf", "buffer": types.html()}
     )
     page.get_by_role("button", name="Joindre le fichier").click()
     assert "n'est pas d'un type accepté" in page.locator(".messages").inner_text()
+    assert not PieceJointe.objects.exists()
     page.get_by_label("Fichier").set_input_files({"name": "photo.png", "mimeType": "image/png", "buffer": types.png()})
     page.get_by_role("button", name="Joindre le fichier").click()
     assert "Le fichier « photo.png » est joint." in page.locator(".messages").inner_text()
+    assert url in page.url  # back on the achievement's page
+    assert "photo.png" in section.inner_text() and "secretariat-lyon" in section.inner_text()
     assert violations(page, source_axe) == []
     assert erreurs_csp == []
 
     elu = nouvelle_page()
     se_connecter(elu, "elu")
-    elu.goto(f"/objectifs/realisations/{realisation.pk}/")
+    elu.goto(url)
+    assert "photo.png" in elu.locator("section[aria-labelledby='titre-pieces-jointes']").inner_text()
     assert elu.get_by_role("button", name="Joindre le fichier").count() == 0
-    with elu.expect_download() as telechargement:
-        elu.get_by_role("link", name="Compte_rendu_de_livraison_été.pdf").click()
-    fichier = telechargement.value
-    assert fichier.suggested_filename == "Compte_rendu_de_livraison_été.pdf"
-    with open(fichier.path(), "rb") as contenu:
-        assert contenu.read() == types.pdf()
+    assert elu.get_by_role("button", name="Remplacer").count() == 0

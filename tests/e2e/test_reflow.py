@@ -83,11 +83,14 @@ def test_aucune_page_ne_defile_de_cote_a_320_px(donnees_demo, nouvelle_page):
     verifier(anonyme, "/comptes/mot-de-passe/oublie/")
     verifier(anonyme, "/accessibilite/")
 
+    pages, objectif = types_de_pages()
+    for compte, urls in pages.items():
+        page = nouvelle_page(viewport={"width": LARGEUR, "height": 640})
+        se_connecter(page, compte)
+        for url in urls:
+            verifier(page, url)
     page = nouvelle_page(viewport={"width": LARGEUR, "height": 640})
     se_connecter(page, "uesl")
-    urls, objectif = types_de_pages()
-    for url in urls:
-        verifier(page, url)
     verifier(page, "/page-qui-n-existe-pas/", statut=404)
 
     # The preview of an import (a table reached only by sending a file).
