@@ -2,9 +2,9 @@
 refused with a French message and the database left as it was; reopening needs an administrator and a reason."""
 
 import datetime
-import uuid
 import html
 import threading
+import uuid
 
 import pytest
 from django.conf import settings
