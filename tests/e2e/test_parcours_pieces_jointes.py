@@ -12,7 +12,7 @@ from tests.partenariat import fichiers_types as types
 
 @pytest.fixture
 def realisation_en_attente(donnees_demo):
-    """A pending achievement of Lyon, recorded by its secretariat (the demo has some)."""
+    """A pending achievement of Lyon, recorded by its secretariat, without a file yet (the demo has some)."""
     from engagements.avancement import EtatRealisation
     from engagements.models import Realisation
 
@@ -20,6 +20,7 @@ def realisation_en_attente(donnees_demo):
         Realisation.objects.filter(
             objectif__aire__code="002", etat=EtatRealisation.SOUMISE, modifie_par__username="secretariat-lyon"
         )
+        .filter(pieces_jointes__isnull=True)
         .order_by("pk")
         .first()
     )
@@ -30,7 +31,6 @@ def test_joindre_un_fichier_depuis_la_page_d_une_realisation(
     nouvelle_page,
     source_axe,  # noqa: F811
 ):
-    from partenariat.models import PieceJointe
 
     url = f"/objectifs/realisations/{realisation_en_attente.pk}/"
     page = nouvelle_page()
@@ -45,7 +45,7 @@ def test_joindre_un_fichier_depuis_la_page_d_une_realisation(
     )
     page.get_by_role("button", name="Joindre le fichier").click()
     assert "n'est pas d'un type accepté" in page.locator(".messages").inner_text()
-    assert not PieceJointe.objects.exists()
+    assert not realisation_en_attente.pieces_jointes.exists()
     page.get_by_label("Fichier").set_input_files({"name": "photo.png", "mimeType": "image/png", "buffer": types.png()})
     page.get_by_role("button", name="Joindre le fichier").click()
     assert "Le fichier « photo.png » est joint." in page.locator(".messages").inner_text()
