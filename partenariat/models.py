@@ -186,6 +186,12 @@ class AccordNational(models.Model):
         return f"{self.intitule} ({date_courte(self.date_signature)})"
 
 
+class FrequenceResume(models.TextChoices):
+    AUCUN = "aucun", _("Aucun résumé")
+    QUOTIDIEN = "quotidien", _("Un résumé par jour")
+    HEBDOMADAIRE = "hebdomadaire", _("Un résumé par semaine")
+
+
 class PreferencesUtilisateur(models.Model):
     """What a person chose for themselves (the interface language), kept across sessions and browsers."""
 
@@ -196,6 +202,13 @@ class PreferencesUtilisateur(models.Model):
         verbose_name=_("utilisateur"),
     )
     langue = models.CharField(_("langue de l'interface"), max_length=10, choices=langues_proposees, blank=True)
+    # Email digests of alerts and changes (partenariat.alertes): none until the person asks for them.
+    frequence_resume = models.CharField(
+        _("résumé par courriel"),
+        max_length=12,
+        choices=FrequenceResume.choices,
+        default="aucun",
+    )
 
     class Meta:
         verbose_name = _("préférences d'un utilisateur")

@@ -34,6 +34,8 @@ MODELES_TECHNIQUES = {
     "engagements": ("versionavancement", "modificationavancement"),
     # A person's own choices (interface language), written when they make them.
     "partenariat": ("preferencesutilisateur",),
+    # What a person follows (their own choice) and the digests sent to them (written by the digest task).
+    "alertes": ("suivi", "resume"),
 }
 
 # What a conference's secretariat records for its conference (the conference itself stays with UESL staff).

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "aires_urbaines",
     "conferences",
     "engagements",
+    "partenariat.alertes",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "partenariat.alertes.navigation.decompte_alertes",
             ],
         },
     },
@@ -184,6 +187,26 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Suivi du protocole <ne-pas-repondre@localhost>")
+
+# The address of the site as its users reach it: emails (digests, unsubscribe links) are read outside any request.
+URL_SITE = os.environ.get("URL_SITE", "http://127.0.0.1:8000").rstrip("/")
+
+# Background work (email digests) runs as tasks of Django's Tasks framework, stored in the database and run by
+# `manage.py db_worker` (django-tasks-db); `manage.py envoyer_resumes`, from cron or a systemd timer, queues them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Alert thresholds (partenariat/alertes/calcul.py); each can be set from the environment, e.g. ALERTE_REUNION_MOIS=4.
+ALERTES_SEUILS = {
+    # An installed conference should meet at least this often during the period.
+    "reunion_mois": int(os.environ.get("ALERTE_REUNION_MOIS", "6")),
+    # Days into a year after which an objective without any achievement is flagged (a quarter by default).
+    "sans_realisation_jours": int(os.environ.get("ALERTE_SANS_REALISATION_JOURS", "90")),
+    # Days an achievement may wait for validation, or stay returned without correction, before it is flagged.
+    "attente_validation_jours": int(os.environ.get("ALERTE_ATTENTE_VALIDATION_JOURS", "30")),
+    "renvoi_jours": int(os.environ.get("ALERTE_RENVOI_JOURS", "15")),
+    # Days after the end of a year before a year still open is flagged (time to validate its last figures).
+    "cloture_jours": int(os.environ.get("ALERTE_CLOTURE_JOURS", "60")),
+}
 
 # Where users report an accessibility problem (the accessibility statement's contact, RGAA).
 CONTACT_ACCESSIBILITE = os.environ.get("CONTACT_ACCESSIBILITE", "accessibilite@partenariat.example.org")

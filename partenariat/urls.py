@@ -6,6 +6,7 @@ from conferences import urls as urls_conferences
 from engagements import urls as urls_engagements
 from partenariat import pieces_jointes
 from partenariat.accessibilite import DeclarationAccessibiliteView
+from partenariat.alertes import urls as urls_alertes
 from partenariat.comptes import ReinitialisationView, changer_langue
 from partenariat.pilotage import urls as urls_pilotage
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("objectifs/", include("engagements.urls")),
     path("validation/", include((urls_engagements.validation, "validation"))),
     path("rapports/", include("partenariat.pilotage.urls_rapports")),
+    path("alertes/", include("partenariat.alertes.urls")),
+    *urls_alertes.comptes,
     path("comptes/connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="connexion"),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
     # Django's own password views, under French paths and templates of their own (the admin keeps its pages).

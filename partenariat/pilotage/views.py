@@ -22,6 +22,7 @@ from engagements.annotations import annoter_aires, annoter_conferences
 from engagements.avancement import avancement_national
 from engagements.models import Objectif
 from engagements.views import contexte_en_attente
+from partenariat.alertes.services import suit
 from partenariat.commun.dates import date_courte, lire_date
 from partenariat.commun.frise import frise_deploiement
 from partenariat.commun.listes import ChiffresMixin, DateDeReferenceMixin, ListeView
@@ -138,6 +139,7 @@ class AireUrbaineDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateVi
             raise Http404(_("Aucune aire urbaine ne porte ce code.")) from None
         aire = context["aire"]
         context.update(contexte_en_attente(self.request.user, aire.nb_en_attente, aire=aire.code))
+        context["suivi"] = suit(self.request.user, aire=aire)
         return context
 
 
@@ -226,6 +228,7 @@ class ConferenceDetailView(LoginRequiredMixin, ChiffresMixin, TemplateView):
         context.update(
             **contexte_en_attente(user, conference.nb_en_attente, conference=conference.pk),
             historique=historique_conference(conference),
+            suivi=suit(user, conference=conference),
             peut_ajouter_objectif=user.has_perm("engagements.add_objectif", Objectif(conference=conference)),
             **droits_conference(user, conference),
         )
