@@ -24,6 +24,7 @@ from aires_urbaines.services import appliquer_extension_par_defaut, inscrire_air
 from conferences.models import AssociationProgrammation, ConferenceTerritoriale, MembreConference, Observation, Reunion
 from engagements.avancement import EtatRealisation
 from engagements.models import ClotureAnnee, Dispositif, Objectif, Realisation, RevisionCible, Unite
+from partenariat.alertes.models import Suivi
 from partenariat.commun.nombres import nombre
 from partenariat.models import (
     ANNEE_DEBUT,
@@ -32,6 +33,8 @@ from partenariat.models import (
     DELAI_INSTALLATION_MOIS,
     AccordNational,
     Clause,
+    FrequenceResume,
+    PreferencesUtilisateur,
     Protocole,
     Signataire,
 )
@@ -409,6 +412,7 @@ class Bilan:
         "revisions": (gettext_lazy("Révisions de cible"), True),
         "clotures": (gettext_lazy("Années closes"), True),
         "pieces": (gettext_lazy("Pièces jointes"), True),
+        "suivis": (gettext_lazy("Suivis d'aires et de conférences"), False),
     }
 
     def __init__(self):
@@ -454,6 +458,7 @@ def charger_demo():
         conferences = _charger_conferences(bilan, aires, bassins, intercommunalites, comptes)
         _charger_objectifs(bilan, aires, conferences, comptes)
         _joindre_pieces(bilan, conferences, comptes["secretariat-lyon"])
+        _charger_suivis(bilan, comptes, conferences)
         _clore_annee(bilan, comptes["uesl"])  # last: a closed year's achievements can no longer be written
     return bilan
 
@@ -570,6 +575,35 @@ def _charger_comptes(bilan):
         bilan.compter_un("comptes", cree)
         comptes[compte.username] = user
     return comptes
+
+
+# What the demo accounts follow and how often they get a digest (set when their preferences are first created).
+# `elu` follows two areas and a conference, not Lyon: the browser journey has it follow Lyon from the area's page.
+SUIVIS_DEMO = {"elu": ("003", "007"), "secretariat-lyon": ("002",)}
+CONFERENCES_SUIVIES_DEMO = {"elu": ("006",)}
+RESUMES_DEMO = {
+    "elu": FrequenceResume.HEBDOMADAIRE,
+    "uesl": FrequenceResume.QUOTIDIEN,
+    "secretariat-lyon": FrequenceResume.QUOTIDIEN,
+}
+
+
+def _charger_suivis(bilan, comptes, conferences):
+    """Follows and digest choices of the demo accounts: `/alertes/?date=2014-06-30` shows what concerns each."""
+    for username, codes in SUIVIS_DEMO.items():
+        for code in codes:
+            _suivi, cree = Suivi.objects.get_or_create(
+                utilisateur=comptes[username], aire=AireUrbaine.objects.get(code=code)
+            )
+            bilan.compter_un("suivis", cree)
+    for username, codes in CONFERENCES_SUIVIES_DEMO.items():
+        for code in codes:
+            _suivi, cree = Suivi.objects.get_or_create(utilisateur=comptes[username], conference=conferences[code])
+            bilan.compter_un("suivis", cree)
+    for username, frequence in RESUMES_DEMO.items():
+        PreferencesUtilisateur.objects.get_or_create(
+            utilisateur=comptes[username], defaults={"frequence_resume": frequence}
+        )
 
 
 def _ajouter_manquants(relation, objets):

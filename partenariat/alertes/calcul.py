@@ -415,7 +415,8 @@ def objectifs_sans_realisation(contexte):
 def realisations_en_attente(contexte):
     """Submitted more than `attente_validation_jours` days before the date and not examined by then, per area."""
     au, jours = contexte.au, contexte.seuils["attente_validation_jours"]
-    limite = _limite_du_jour(au - datetime.timedelta(days=jours))
+    # More than `jours` days: submitted on day au - jours - 1 at the latest.
+    limite = _limite_du_jour(au - datetime.timedelta(days=jours + 1))
     fin_du_jour = _limite_du_jour(au)
     realisations = Realisation.objects.filter(soumise_le__lt=limite).filter(
         Q(etat=EtatRealisation.SOUMISE)
@@ -469,7 +470,7 @@ def realisations_renvoyees(contexte):
     """Returned more than `renvoi_jours` days before the date and still not corrected."""
     au, jours = contexte.au, contexte.seuils["renvoi_jours"]
     realisations = Realisation.objects.filter(
-        etat=EtatRealisation.RENVOYEE, examinee_le__lt=_limite_du_jour(au - datetime.timedelta(days=jours))
+        etat=EtatRealisation.RENVOYEE, examinee_le__lt=_limite_du_jour(au - datetime.timedelta(days=jours + 1))
     )
     realisations = contexte.portee.filtrer_aires(realisations, "objectif__aire", "objectif__conference")
     dispositifs = dict(Dispositif.choices)

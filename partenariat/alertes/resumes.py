@@ -7,6 +7,7 @@ two runs never send it twice; a failed send leaves it to be taken again by the n
 """
 
 import datetime
+import email.policy
 import logging
 import smtplib
 from dataclasses import dataclass, field
@@ -229,6 +230,16 @@ def construire_resume(user, au, depuis, precedentes, maintenant=None, lot=None):
     return ContenuResume(sections, [[a.cle, a.libelle, a.genre] for a in alertes])
 
 
+# RFC 5322 allows header lines of 998 characters; folded at 78, a long unsubscribe URL (one word) would be sent
+# as RFC 2047 encoded words, which mail clients do not read in List-Unsubscribe.
+POLITIQUE_COURRIEL = email.policy.default.clone(max_line_length=998)
+
+
+class Courriel(EmailMultiAlternatives):
+    def message(self, *, policy=POLITIQUE_COURRIEL):
+        return super().message(policy=policy)
+
+
 def _message(user, contenu, au):
     desabonnement = url_absolue(reverse("desabonnement", args=[jeton_desabonnement(user)]))
     contexte = {
@@ -244,7 +255,7 @@ def _message(user, contenu, au):
         "Suivi du protocole : %(n)s nouveautés au %(date)s",
         contenu.nb_entrees,
     ) % {"n": contenu.nb_entrees, "date": date_courte(au)}
-    message = EmailMultiAlternatives(
+    message = Courriel(
         subject=sujet,
         body=render_to_string("alertes/courriel_resume.txt", contexte),
         to=[user.email],
