@@ -73,6 +73,7 @@ messages: install
 	  --ignore 'node_modules/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore '*/referentiels/*'
 	# French is the source language: its catalogue is the source itself (msgen), for the French plural rule.
 	msgen --force-po -o locale/fr/LC_MESSAGES/django.po locale/fr/LC_MESSAGES/django.po
+	msgattrib --clear-fuzzy --clear-previous -o locale/fr/LC_MESSAGES/django.po locale/fr/LC_MESSAGES/django.po
 	SECRET_KEY=messages $(PY) manage.py compilemessages -l fr -l en --ignore '.venv' --ignore 'node_modules'
 
 ## The English catalogue is complete (0 untranslated, 0 fuzzy) and compiled.

@@ -6,6 +6,7 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partenariat.alertes.resumes import a_envoyer, envoyer_resume
 from partenariat.alertes.tasks import envoyer_resume_tache
@@ -47,7 +48,15 @@ class Command(BaseCommand):
             else:
                 envoyer_resume_tache.enqueue(user.pk, frequence, periode.isoformat(), au.isoformat(), lot)
         if maintenant:
-            message = _("%(n)s résumé(s) traité(s) pour les alertes du %(date)s.")
+            message = ngettext(
+                "%(n)s résumé traité pour les alertes du %(date)s.",
+                "%(n)s résumés traités pour les alertes du %(date)s.",
+                len(dus),
+            )
         else:
-            message = _("%(n)s résumé(s) mis en file pour les alertes du %(date)s (manage.py db_worker les envoie).")
+            message = ngettext(
+                "%(n)s résumé mis en file pour les alertes du %(date)s (manage.py db_worker l'envoie).",
+                "%(n)s résumés mis en file pour les alertes du %(date)s (manage.py db_worker les envoie).",
+                len(dus),
+            )
         self.stdout.write(message % {"n": len(dus), "date": date_courte(au)})
