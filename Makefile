@@ -72,8 +72,9 @@ messages: install
 	cd $(CURDIR) && SECRET_KEY=messages $(PY) manage.py makemessages -l fr -l en --no-obsolete --add-location file \
 	  --ignore 'node_modules/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore '*/referentiels/*'
 	# French is the source language: its catalogue is the source itself (msgen), for the French plural rule.
+	# Fuzzy guesses (a similar message's text) are emptied first, then every entry is filled from its own msgid.
+	msgattrib --clear-fuzzy --empty --clear-previous -o locale/fr/LC_MESSAGES/django.po locale/fr/LC_MESSAGES/django.po
 	msgen --force-po -o locale/fr/LC_MESSAGES/django.po locale/fr/LC_MESSAGES/django.po
-	msgattrib --clear-fuzzy --clear-previous -o locale/fr/LC_MESSAGES/django.po locale/fr/LC_MESSAGES/django.po
 	SECRET_KEY=messages $(PY) manage.py compilemessages -l fr -l en --ignore '.venv' --ignore 'node_modules'
 
 ## The English catalogue is complete (0 untranslated, 0 fuzzy) and compiled.

@@ -79,8 +79,18 @@ def pages_signe_out():
         "lien de réinitialisation périmé": _page(client, lien.replace("/reinitialiser/", "/reinitialiser/x")),
         "réinitialisation terminée": _page(client, reverse("reinitialisation_terminee")),
         "déclaration d'accessibilité": _page(client, "/accessibilite/"),
+        "désabonnement": _page(client, _lien_desabonnement()),
+        "désabonnement fait": _page(client, _lien_desabonnement(), donnees={}),
         "connexion bloquée": _page_verrouillee(client),
     }
+
+
+def _lien_desabonnement():
+    from django.contrib.auth import get_user_model
+
+    from partenariat.alertes.resumes import jeton_desabonnement
+
+    return reverse("desabonnement", args=[jeton_desabonnement(get_user_model().objects.get(username="elu"))])
 
 
 def _page_verrouillee(client):
@@ -121,6 +131,10 @@ def pages_lecture(client):
         "/rapports/",
         reverse("mot_de_passe"),
         "/accessibilite/",
+        "/alertes/",
+        "/alertes/?date=2014-06-30&genre=objectif_en_retard",
+        reverse("suivis"),
+        reverse("preferences"),
     ]
     pages = {url: _page(client, url) for url in urls}
     pages[f"{reverse('mot_de_passe')} (erreurs)"] = _page(

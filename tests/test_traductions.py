@@ -371,3 +371,15 @@ def test_en_tetes_des_exports_en_anglais(anglais, liste):
     assert entetes
     restes = restes_francais("\n".join(entetes))
     assert not restes, entetes
+
+
+def test_catalogue_francais_est_la_source_elle_meme():
+    """French is the source language: every French entry says its own msgid (a fuzzy guess left in would show
+    another message's text, with other placeholders)."""
+    francais = gettext.GNUTranslations((RACINE / "locale" / "fr" / "LC_MESSAGES" / "django.mo").open("rb"))
+    differents = [
+        (cle, texte)
+        for cle, texte in francais._catalog.items()
+        if cle and not isinstance(cle, tuple) and "\x04" not in cle and texte != cle
+    ]
+    assert not differents, differents[:5]

@@ -26,6 +26,9 @@ class AlerteTable(Tableau):
     def render_gravite(self, record):
         return format_html('<span class="gravite gravite-{}">{}</span>', record.gravite, record.gravite_libelle)
 
+    def value_gravite(self, record):
+        return record.gravite_libelle
+
     def render_libelle(self, record):
         return format_html('<a href="{}">{}</a>', record.lien, record.libelle)
 

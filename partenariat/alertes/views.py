@@ -48,6 +48,7 @@ class AlerteListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, Template
         self.form = FiltreAlertesForm(request.GET or None, tout_propose=self.tout_propose)
         filtres = self.form.cleaned_data if self.form.is_valid() else {}
         self.au = filtres.get("date") or timezone.localdate()
+        self.tout_applique = self.tout_propose and filtres.get("tout", False)
         self.alertes_portee, self.alertes = self.calculer(user, filtres)
         if not filtres.get("date") and not filtres.get("tout"):
             services.retenir_decompte(user, len(self.alertes_portee))
@@ -101,6 +102,7 @@ class AlerteListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, Template
             portee_nationale=services.portee_de(user).nationale,
             nb_suivis=Suivi.objects.filter(utilisateur=user).count(),
             tout_propose=self.tout_propose,
+            tout_applique=self.tout_applique,
         )
         return context
 

@@ -139,6 +139,7 @@ def types_de_pages():
         f"/objectifs/{objectif_clos.pk}/": ".annee-close",
         f"/objectifs/realisations/{soumise.pk}/": "form[action$='/valider/'] textarea",
         "/validation/": "input[name='selection']",
+        "/alertes/": ".gravite",
         f"/conferences/reunions/{reunion.pk}/": "a[href^='/pieces-jointes/']",
     }
     urls = [
@@ -172,6 +173,10 @@ def types_de_pages():
         f"/objectifs/realisations/{realisation.pk}/modifier/",
         "/objectifs/importer/",
         "/comptes/mot-de-passe/",
+        "/alertes/",
+        "/alertes/?date=2014-06-30&gravite=moyenne",
+        "/comptes/suivis/",
+        "/comptes/preferences/",
     ]
     if association:
         urls.append(f"/conferences/associations/{association.pk}/modifier/")

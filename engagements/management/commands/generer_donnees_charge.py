@@ -1,5 +1,6 @@
 """Reproducible large data set on top of the INSEE import, to measure pages, reports and load at full-France scale."""
 
+import contextlib
 import datetime
 import itertools
 import random
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from aires_urbaines.models import AireUrbaine, BassinEmploi, Commune
 from conferences.models import ConferenceTerritoriale, MembreConference, Reunion
 from engagements.avancement import EtatRealisation, noter_modification
-from engagements.models import Dispositif, Objectif, Realisation, Unite
+from engagements.models import ClotureAnnee, Dispositif, Objectif, Realisation, Unite
 
 PREFIXE = "Charge – "
 NOTE_OBJECTIF = PREFIXE + "objectif généré"
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         if not aires:
             raise CommandError(_("Aucune aire urbaine : lancez d'abord importer_communes."))
         debut = time.perf_counter()
-        with transaction.atomic():
+        with transaction.atomic(), annees_ouvertes_le_temps_du_chargement():
             nb_conf, nb_objectifs, nb_realisations, par_etat = generer(
                 aires, objectifs, realisations, random.Random(graine)
             )
@@ -75,6 +76,19 @@ class Command(BaseCommand):
             _("Dont %(soumises)s en attente de validation et %(renvoyees)s renvoyées.")
             % {"soumises": par_etat[EtatRealisation.SOUMISE], "renvoyees": par_etat[EtatRealisation.RENVOYEE]}
         )
+
+
+@contextlib.contextmanager
+def annees_ouvertes_le_temps_du_chargement():
+    """The generated rows are the history of every year of the period, closed years included (the demo closes
+    2013): their closings are lifted inside the loading transaction, then restored as they were."""
+    closes = list(ClotureAnnee.objects.filter(close=True).values_list("pk", "rouverte_le", "motif_reouverture"))
+    ClotureAnnee.objects.filter(pk__in=[pk for pk, *_ in closes]).update(
+        close=False, rouverte_le=timezone.now(), motif_reouverture=PREFIXE + "chargement des données de charge"
+    )
+    yield
+    for pk, rouverte_le, motif in closes:
+        ClotureAnnee.objects.filter(pk=pk).update(close=True, rouverte_le=rouverte_le, motif_reouverture=motif)
 
 
 def supprimer_le_jeu_precedent():
