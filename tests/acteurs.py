@@ -186,3 +186,12 @@ def donnees_membre(membre):
 
 
 DISPOSITIF_LIBRE = Dispositif.ACCESSION_SOCIALE  # no objective on it in the world above
+
+
+def prechauffer_alertes(*users):
+    """Compute the navigation's count of alerts for `users` beforehand: a page's query count then measures the page
+    itself (the count is computed once per person every few minutes, at a cost of its own: tests/alertes)."""
+    from partenariat.alertes.services import nb_alertes
+
+    for user in users:
+        nb_alertes(type(user).objects.get(pk=user.pk))

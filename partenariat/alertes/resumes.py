@@ -63,13 +63,14 @@ def destinataires():
 
 
 def jeton_desabonnement(user):
-    return signing.dumps(user.pk, salt=SEL_DESABONNEMENT)
+    """The same link in every digest of a person (no timestamp: a link from an old email still works)."""
+    return signing.Signer(salt=SEL_DESABONNEMENT).sign_object(user.pk)
 
 
 def lire_jeton_desabonnement(jeton):
     """The person a link unsubscribes, or None for a forged or damaged link."""
     try:
-        pk = signing.loads(jeton, salt=SEL_DESABONNEMENT)
+        pk = signing.Signer(salt=SEL_DESABONNEMENT).unsign_object(jeton)
     except signing.BadSignature:
         return None
     return get_user_model().objects.filter(pk=pk).first() if isinstance(pk, int) else None

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conferences.models import ConferenceTerritoriale, MembreConference, Reunion
-from tests.acteurs import connecte, donnees_formset, donnees_membre
+from tests.acteurs import connecte, donnees_formset, donnees_membre, prechauffer_alertes
 
 pytestmark = pytest.mark.django_db
 
@@ -266,6 +266,7 @@ def test_les_pages_de_saisie_gardent_un_nombre_de_requetes_constant(client, demo
     """With the demo data, then with more members, meetings and history: the same number of queries."""
     uesl = get_user_model().objects.get(username="uesl")
     connecte(client, uesl)
+    prechauffer_alertes(uesl)
     lyon = ConferenceTerritoriale.objects.get(nom__startswith="Conférence territoriale Rhône-Alpes – Lyon")
 
     def pages():
@@ -287,8 +288,9 @@ def test_les_pages_de_saisie_gardent_un_nombre_de_requetes_constant(client, demo
     def compter():
         comptes = {}
         for url in pages():
-            # 23: the conference page reads the closed years once, to say so in its per-year table.
-            with CaptureQueriesContext(connection) as requetes, django_assert_max_num_queries(23):
+            # 24: the conference page reads the closed years once, to say so in its per-year table, and whether
+            # the person follows it (its button).
+            with CaptureQueriesContext(connection) as requetes, django_assert_max_num_queries(24):
                 assert client.get(url).status_code == 200, url
             comptes[url] = len(requetes.captured_queries)
         return comptes

@@ -442,6 +442,7 @@ def test_la_page_des_annees_en_requetes_constantes(client, close, django_assert_
     clore(close)
     services.cloturer_annee(2014, close.utilisateurs["uesl"])
     client.force_login(close.utilisateurs["admin"])
+    acteurs.prechauffer_alertes(close.utilisateurs["admin"])
     with django_assert_max_num_queries(7):
         reponse = client.get(reverse("engagements:annees"))
     contenu = texte(reponse)

@@ -298,6 +298,7 @@ def test_sans_revision_la_page_montre_une_seule_cible(client, monde):
 
 def test_la_page_de_l_objectif_en_nombre_de_requetes_constant(client, monde, revise, django_assert_max_num_queries):
     connecte(client, monde.utilisateurs["uesl"])
+    acteurs.prechauffer_alertes(monde.utilisateurs["uesl"])
 
     def compter():
         with CaptureQueriesContext(connection) as requetes:

@@ -17,7 +17,7 @@ from engagements.avancement import EtatRealisation, avancement_national
 from engagements.imports import LigneImport
 from engagements.models import Objectif, Realisation
 from partenariat.roles import synchroniser_roles
-from tests.acteurs import connecte, construire_monde
+from tests.acteurs import connecte, construire_monde, prechauffer_alertes
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -322,6 +322,7 @@ def joindre_justificatif(realisation, nom, user):
 
 def test_la_file_garde_un_nombre_de_requetes_constant(client, monde, django_assert_max_num_queries):
     connecte(client, monde.utilisateurs["uesl"])
+    prechauffer_alertes(monde.utilisateurs["uesl"])
     premiere = saisir(monde, 1, D(2013, 2, 1))
     joindre_justificatif(premiere, "compte-rendu-1.pdf", monde.utilisateurs["secretariat"])
     with django_assert_max_num_queries(12) as peu:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from engagements import services
 from engagements.models import Objectif, Realisation
-from tests.acteurs import DISPOSITIF_LIBRE, connecte
+from tests.acteurs import DISPOSITIF_LIBRE, connecte, prechauffer_alertes
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +155,7 @@ def test_historique_d_une_realisation(client, monde):
 def test_les_pages_de_saisie_gardent_un_nombre_de_requetes_constant(client, demo, django_assert_max_num_queries):
     uesl = get_user_model().objects.get(username="uesl")
     connecte(client, uesl)
+    prechauffer_alertes(uesl)
     objectif = Objectif.objects.filter(aire__code="002", annee=2014).order_by("pk").first()
     realisation = objectif.realisations.order_by("pk").first()
     pages = [
