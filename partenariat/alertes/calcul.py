@@ -277,22 +277,35 @@ def _aires_du_dispositif(contexte):
     return contexte.portee.filtrer_aires(aires)
 
 
+def _alerte_aire(contexte, genre, cle, pk, code, nom, libelle, depuis):
+    return Alerte(
+        genre=genre,
+        cle=f"{genre}:{cle}",
+        libelle=libelle,
+        lien_nom="aires_urbaines:aire_detail",
+        lien_args=(code,),
+        lien_parametres=contexte.parametres_date,
+        depuis=depuis,
+        aire_id=pk,
+        aire_code=code,
+        aire_nom=nom,
+    )
+
+
 def aires_sans_conference(contexte):
     """In the scheme on the date, and no conference covers them."""
     aires = _aires_du_dispositif(contexte).filter(~Exists(ConferenceTerritoriale.objects.filter(aires=OuterRef("pk"))))
     return [
-        Alerte(
-            genre=Genre.AIRE_SANS_CONFERENCE,
-            cle=f"{Genre.AIRE_SANS_CONFERENCE}:{code}",
-            libelle=_("%(nom)s (%(code)s) est dans le dispositif depuis le %(date)s sans conférence territoriale.")
+        _alerte_aire(
+            contexte,
+            Genre.AIRE_SANS_CONFERENCE,
+            code,
+            pk,
+            code,
+            nom,
+            _("%(nom)s (%(code)s) est dans le dispositif depuis le %(date)s sans conférence territoriale.")
             % {"nom": nom, "code": code, "date": date_courte(entree)},
-            lien_nom="aires_urbaines:aire_detail",
-            lien_args=(code,),
-            lien_parametres=contexte.parametres_date,
-            depuis=entree,
-            aire_id=pk,
-            aire_code=code,
-            aire_nom=nom,
+            entree,
         )
         for pk, code, nom, entree in aires.order_by("code").values_list(
             "pk", "code", "nom", "entree_phase__date_entree"
@@ -315,18 +328,16 @@ def aires_sans_objectifs(contexte):
             "pk", "code", "nom", "entree_phase__date_entree"
         ):
             alertes.append(
-                Alerte(
-                    genre=Genre.AIRE_SANS_OBJECTIFS,
-                    cle=f"{Genre.AIRE_SANS_OBJECTIFS}:{code}:{annee}",
-                    libelle=_("%(nom)s (%(code)s) n'a aucun objectif convenu pour %(annee)s.")
+                _alerte_aire(
+                    contexte,
+                    Genre.AIRE_SANS_OBJECTIFS,
+                    f"{code}:{annee}",
+                    pk,
+                    code,
+                    nom,
+                    _("%(nom)s (%(code)s) n'a aucun objectif convenu pour %(annee)s.")
                     % {"nom": nom, "code": code, "annee": annee},
-                    lien_nom="aires_urbaines:aire_detail",
-                    lien_args=(code,),
-                    lien_parametres=contexte.parametres_date,
-                    depuis=max(datetime.date(annee, 1, 1), entree),
-                    aire_id=pk,
-                    aire_code=code,
-                    aire_nom=nom,
+                    max(datetime.date(annee, 1, 1), entree),
                 )
             )
     return alertes
