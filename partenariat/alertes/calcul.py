@@ -7,15 +7,16 @@ and an achievement's validation state on a past date is read from its own dates 
 """
 
 import datetime
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from aires_urbaines.models import AireUrbaine
 from conferences.models import ConferenceTerritoriale, Reunion
@@ -86,13 +87,69 @@ LIBELLES_GENRES = dict(Genre.CHOIX)
 LIBELLES_GRAVITES = dict(Gravite.CHOIX)
 
 
-@dataclass(frozen=True)
+def _format_dispositif(code):
+    return dict(Dispositif.choices).get(code, code)
+
+
+FORMATS = {
+    "": lambda valeur: valeur,
+    "date": lambda valeur: date_courte(datetime.date.fromisoformat(valeur) if isinstance(valeur, str) else valeur),
+    "nombre": nombre,
+    "taux": pourcentage,
+    "dispositif": _format_dispositif,
+}
+
+
+def _en_attente(n):
+    return ngettext(
+        "%(nom)s (%(code)s) : %(n)s réalisation attend sa validation depuis plus de %(jours)s jours "
+        "(soumise le %(date)s).",
+        "%(nom)s (%(code)s) : %(n)s réalisations attendent leur validation depuis plus de %(jours)s jours "
+        "(la plus ancienne soumise le %(date)s).",
+        n,
+    )
+
+
+# Messages with a plural form: `Texte.modele` names the function that chooses it for the count `Texte.n`.
+PLURIELS = {"en_attente": _en_attente}
+
+
+@dataclass(frozen=True, slots=True)
+class Texte:
+    """A message written when it is read, in the reader's language: most alerts of a long list are never shown,
+    and formatting numbers and dates costs more than computing the alerts. Its values are kept raw (`valeurs`:
+    (name, value, format) triples); without values, `modele` is the finished text."""
+
+    modele: str
+    valeurs: tuple = ()
+    n: int | None = None
+
+    def __str__(self):
+        if not self.valeurs:
+            return self.modele
+        message = PLURIELS[self.modele](self.n) if self.n is not None else _(self.modele)
+        return message % {nom: FORMATS[format_](valeur) for nom, valeur, format_ in self.valeurs}
+
+    def en_json(self):
+        """For a digest's record: JSON has no dates."""
+        valeurs = [[n, v.isoformat() if isinstance(v, datetime.date) else v, f] for n, v, f in self.valeurs]
+        return [self.modele, valeurs, self.n]
+
+    @classmethod
+    def depuis_json(cls, donnees):
+        if isinstance(donnees, str):
+            return cls(donnees)
+        modele, valeurs, *n = donnees
+        return cls(modele, tuple(tuple(v) for v in valeurs), n[0] if n else None)
+
+
+@dataclass(slots=True)
 class Alerte:
     """One thing that needs doing; `cle` names the situation, the same from one day to the next while it lasts."""
 
     genre: str
     cle: str
-    libelle: str
+    texte: Texte
     lien_nom: str
     lien_args: tuple = ()
     lien_parametres: tuple = ()
@@ -104,6 +161,10 @@ class Alerte:
     conference_nom: str = ""
     # Every conference it concerns: its own, the one that agreed the objective, those covering the area.
     conferences: frozenset = field(default_factory=frozenset)
+
+    @property
+    def libelle(self):
+        return str(self.texte)
 
     @property
     def gravite(self):
@@ -210,10 +271,13 @@ def conferences_non_installees(contexte):
         Alerte(
             genre=Genre.CONFERENCE_NON_INSTALLEE,
             cle=f"{Genre.CONFERENCE_NON_INSTALLEE}:{pk}",
-            libelle=_(
-                "« %(nom)s » n'est pas installée ; le protocole prévoyait son installation au plus tard le %(date)s."
-            )
-            % {"nom": nom, "date": date_courte(limite)},
+            texte=Texte(
+                gettext_noop(
+                    "« %(nom)s » n'est pas installée ; le protocole prévoyait son installation au plus tard "
+                    "le %(date)s."
+                ),
+                (("nom", nom, ""), ("date", limite, "date")),
+            ),
             lien_nom="conferences:conference_detail",
             lien_args=(pk,),
             depuis=limite + datetime.timedelta(days=1),
@@ -245,22 +309,15 @@ def conferences_sans_reunion(contexte):
         if echeance >= au:
             continue
         if reunion:
-            libelle = _("« %(nom)s » ne s'est pas réunie depuis le %(date)s (plus de %(mois)s mois).") % {
-                "nom": nom,
-                "date": date_courte(reunion),
-                "mois": mois,
-            }
+            modele = gettext_noop("« %(nom)s » ne s'est pas réunie depuis le %(date)s (plus de %(mois)s mois).")
         else:
-            libelle = _("« %(nom)s » ne s'est jamais réunie depuis le %(date)s (plus de %(mois)s mois).") % {
-                "nom": nom,
-                "date": date_courte(depart),
-                "mois": mois,
-            }
+            modele = gettext_noop("« %(nom)s » ne s'est jamais réunie depuis le %(date)s (plus de %(mois)s mois).")
+        texte = Texte(modele, (("nom", nom, ""), ("date", reunion or depart, "date"), ("mois", mois, "")))
         alertes.append(
             Alerte(
                 genre=Genre.CONFERENCE_SANS_REUNION,
                 cle=f"{Genre.CONFERENCE_SANS_REUNION}:{pk}",
-                libelle=libelle,
+                texte=texte,
                 lien_nom="conferences:conference_detail",
                 lien_args=(pk,),
                 depuis=echeance + datetime.timedelta(days=1),
@@ -277,11 +334,11 @@ def _aires_du_dispositif(contexte):
     return contexte.portee.filtrer_aires(aires)
 
 
-def _alerte_aire(contexte, genre, cle, pk, code, nom, libelle, depuis):
+def _alerte_aire(contexte, genre, cle, pk, code, nom, texte, depuis):
     return Alerte(
         genre=genre,
         cle=f"{genre}:{cle}",
-        libelle=libelle,
+        texte=texte,
         lien_nom="aires_urbaines:aire_detail",
         lien_args=(code,),
         lien_parametres=contexte.parametres_date,
@@ -303,8 +360,12 @@ def aires_sans_conference(contexte):
             pk,
             code,
             nom,
-            _("%(nom)s (%(code)s) est dans le dispositif depuis le %(date)s sans conférence territoriale.")
-            % {"nom": nom, "code": code, "date": date_courte(entree)},
+            Texte(
+                gettext_noop(
+                    "%(nom)s (%(code)s) est dans le dispositif depuis le %(date)s sans conférence territoriale."
+                ),
+                (("nom", nom, ""), ("code", code, ""), ("date", entree, "date")),
+            ),
             entree,
         )
         for pk, code, nom, entree in aires.order_by("code").values_list(
@@ -335,8 +396,10 @@ def aires_sans_objectifs(contexte):
                     pk,
                     code,
                     nom,
-                    _("%(nom)s (%(code)s) n'a aucun objectif convenu pour %(annee)s.")
-                    % {"nom": nom, "code": code, "annee": annee},
+                    Texte(
+                        gettext_noop("%(nom)s (%(code)s) n'a aucun objectif convenu pour %(annee)s."),
+                        (("nom", nom, ""), ("code", code, ""), ("annee", annee, "")),
+                    ),
                     max(datetime.date(annee, 1, 1), entree),
                 )
             )
@@ -357,12 +420,12 @@ def _objectifs_a_suivre(contexte):
 CHAMPS_OBJECTIF = ("pk", "aire_id", "aire__code", "aire__nom", "dispositif", "annee", "conference_id")
 
 
-def _alerte_objectif(contexte, genre, ligne, libelle, depuis=None):
+def _alerte_objectif(contexte, genre, ligne, texte, depuis=None):
     pk, aire_id, code, nom, dispositif, annee, conference_id = ligne[:7]
     return Alerte(
         genre=genre,
         cle=f"{genre}:{pk}",
-        libelle=libelle,
+        texte=texte,
         lien_nom="engagements:objectif_detail",
         lien_args=(pk,),
         lien_parametres=contexte.parametres_date,
@@ -381,24 +444,27 @@ def objectifs_en_retard(contexte):
         realise_au=expression_realise(au)
     )
     alertes = []
-    dispositifs = dict(Dispositif.choices)
+    attendus = {annee: prorata(annee, au) for annee in contexte.protocole.annees}
     for ligne in objectifs.order_by("aire__code", "annee", "dispositif").values_list(
         *CHAMPS_OBJECTIF, "cible", "realise_au"
     ):
         cible, realise = ligne[7], ligne[8]
-        libelle = _(
-            "%(aire)s — %(dispositif)s %(annee)s : %(realise)s sur %(cible)s (%(taux)s), "
-            "%(attendu)s attendus à cette date."
-        ) % {
-            "aire": ligne[3],
-            "dispositif": dispositifs.get(ligne[4], ligne[4]),
-            "annee": ligne[5],
-            "realise": nombre(realise),
-            "cible": nombre(cible),
-            "taux": pourcentage(realise * 100.0 / cible if cible else 0),
-            "attendu": pourcentage(prorata(ligne[5], au)),
-        }
-        alertes.append(_alerte_objectif(contexte, Genre.OBJECTIF_EN_RETARD, ligne, libelle))
+        texte = Texte(
+            gettext_noop(
+                "%(aire)s — %(dispositif)s %(annee)s : %(realise)s sur %(cible)s (%(taux)s), "
+                "%(attendu)s attendus à cette date."
+            ),
+            (
+                ("aire", ligne[3], ""),
+                ("dispositif", ligne[4], "dispositif"),
+                ("annee", ligne[5], ""),
+                ("realise", realise, "nombre"),
+                ("cible", cible, "nombre"),
+                ("taux", realise * 100.0 / cible if cible else 0, "taux"),
+                ("attendu", attendus.get(ligne[5]) or prorata(ligne[5], au), "taux"),
+            ),
+        )
+        alertes.append(_alerte_objectif(contexte, Genre.OBJECTIF_EN_RETARD, ligne, texte))
     return alertes
 
 
@@ -409,14 +475,15 @@ def objectifs_sans_realisation(contexte):
     objectifs = filtrer_statut(
         _objectifs_a_suivre(contexte).filter(annee__lte=derniere_annee), Statut.SANS_REALISATION, au
     )
-    dispositifs = dict(Dispositif.choices)
     return [
         _alerte_objectif(
             contexte,
             Genre.OBJECTIF_SANS_REALISATION,
             ligne,
-            _("%(aire)s — %(dispositif)s %(annee)s : aucune réalisation validée.")
-            % {"aire": ligne[3], "dispositif": dispositifs.get(ligne[4], ligne[4]), "annee": ligne[5]},
+            Texte(
+                gettext_noop("%(aire)s — %(dispositif)s %(annee)s : aucune réalisation validée."),
+                (("aire", ligne[3], ""), ("dispositif", ligne[4], "dispositif"), ("annee", ligne[5], "")),
+            ),
             depuis=datetime.date(ligne[5], 1, 1) + datetime.timedelta(days=jours),
         )
         for ligne in objectifs.order_by("aire__code", "annee", "dispositif").values_list(*CHAMPS_OBJECTIF)
@@ -437,7 +504,7 @@ def realisations_en_attente(contexte):
     lignes = (
         realisations.order_by()
         .values("objectif__aire", "objectif__aire__code", "objectif__aire__nom")
-        .annotate(n=Count("pk"), plus_ancienne=Min("soumise_le"))
+        .annotate(n=Count("pk"), plus_ancienne=Min(TruncDate("soumise_le")))
         .order_by("objectif__aire__code")
     )
     alertes = []
@@ -447,28 +514,27 @@ def realisations_en_attente(contexte):
             lien = ("validation:file", (), (("aire", code), ("attente", jours)))
         else:
             lien = ("aires_urbaines:aire_detail", (code,), contexte.parametres_date)
-        libelle = ngettext(
-            "%(nom)s (%(code)s) : %(n)s réalisation attend sa validation depuis plus de %(jours)s jours "
-            "(soumise le %(date)s).",
-            "%(nom)s (%(code)s) : %(n)s réalisations attendent leur validation depuis plus de %(jours)s jours "
-            "(la plus ancienne soumise le %(date)s).",
+        plus_ancienne = ligne["plus_ancienne"]
+        texte = Texte(
+            "en_attente",
+            (
+                ("nom", ligne["objectif__aire__nom"], ""),
+                ("code", code, ""),
+                ("n", n, "nombre"),
+                ("jours", jours, ""),
+                ("date", plus_ancienne, "date"),
+            ),
             n,
-        ) % {
-            "nom": ligne["objectif__aire__nom"],
-            "code": code,
-            "n": nombre(n),
-            "jours": jours,
-            "date": date_courte(_jour(ligne["plus_ancienne"])),
-        }
+        )
         alertes.append(
             Alerte(
                 genre=Genre.REALISATIONS_EN_ATTENTE,
                 cle=f"{Genre.REALISATIONS_EN_ATTENTE}:{code}",
-                libelle=libelle,
+                texte=texte,
                 lien_nom=lien[0],
                 lien_args=lien[1],
                 lien_parametres=lien[2],
-                depuis=_jour(ligne["plus_ancienne"]) + datetime.timedelta(days=jours + 1),
+                depuis=plus_ancienne + datetime.timedelta(days=jours + 1),
                 aire_id=ligne["objectif__aire"],
                 aire_code=code,
                 aire_nom=ligne["objectif__aire__nom"],
@@ -484,15 +550,16 @@ def realisations_renvoyees(contexte):
         etat=EtatRealisation.RENVOYEE, examinee_le__lt=_limite_du_jour(au - datetime.timedelta(days=jours + 1))
     )
     realisations = contexte.portee.filtrer_aires(realisations, "objectif__aire", "objectif__conference")
-    dispositifs = dict(Dispositif.choices)
     alertes = []
+    # The local day of the examination, in SQL: converting thousands of datetimes in Python costs more.
+    realisations = realisations.annotate(examinee_jour=TruncDate("examinee_le"))
     for pk, date, quantite, examinee, aire_id, code, nom, dispositif, annee, conference_id in realisations.order_by(
         "objectif__aire__code", "examinee_le"
     ).values_list(
         "pk",
         "date",
         "quantite",
-        "examinee_le",
+        "examinee_jour",
         "objectif__aire",
         "objectif__aire__code",
         "objectif__aire__nom",
@@ -504,21 +571,23 @@ def realisations_renvoyees(contexte):
             Alerte(
                 genre=Genre.REALISATION_RENVOYEE,
                 cle=f"{Genre.REALISATION_RENVOYEE}:{pk}",
-                libelle=_(
-                    "%(aire)s — %(dispositif)s %(annee)s : la réalisation du %(date)s (%(quantite)s) a été renvoyée "
-                    "le %(renvoi)s et n'est pas corrigée."
-                )
-                % {
-                    "aire": nom,
-                    "dispositif": dispositifs.get(dispositif, dispositif),
-                    "annee": annee,
-                    "date": date_courte(date),
-                    "quantite": nombre(quantite),
-                    "renvoi": date_courte(_jour(examinee)),
-                },
+                texte=Texte(
+                    gettext_noop(
+                        "%(aire)s — %(dispositif)s %(annee)s : la réalisation du %(date)s (%(quantite)s) a été "
+                        "renvoyée le %(renvoi)s et n'est pas corrigée."
+                    ),
+                    (
+                        ("aire", nom, ""),
+                        ("dispositif", dispositif, "dispositif"),
+                        ("annee", annee, ""),
+                        ("date", date, "date"),
+                        ("quantite", quantite, "nombre"),
+                        ("renvoi", examinee, "date"),
+                    ),
+                ),
                 lien_nom="engagements:realisation_detail",
                 lien_args=(pk,),
-                depuis=_jour(examinee) + datetime.timedelta(days=jours + 1),
+                depuis=examinee + datetime.timedelta(days=jours + 1),
                 aire_id=aire_id,
                 aire_code=code,
                 aire_nom=nom,
@@ -542,8 +611,10 @@ def annees_non_closes(contexte):
             Alerte(
                 genre=Genre.ANNEE_NON_CLOSE,
                 cle=f"{Genre.ANNEE_NON_CLOSE}:{annee}",
-                libelle=_("L'année %(annee)s est terminée depuis le %(fin)s et n'est pas close.")
-                % {"annee": annee, "fin": date_courte(fin)},
+                texte=Texte(
+                    gettext_noop("L'année %(annee)s est terminée depuis le %(fin)s et n'est pas close."),
+                    (("annee", annee, ""), ("fin", fin, "date")),
+                ),
                 lien_nom="engagements:annees",
                 depuis=fin + datetime.timedelta(days=jours + 1),
             )
@@ -610,20 +681,16 @@ def _avec_conferences(alertes):
         .order_by("conferenceterritoriale__nom")
         .values_list("aireurbaine_id", "conferenceterritoriale_id", "conferenceterritoriale__nom")
     ):
-        couvertures.setdefault(aire_id, []).append(conference_id)
+        couvertures.setdefault(aire_id, set()).add(conference_id)
         noms.setdefault(aire_id, (conference_id, nom))
-    resultat = []
+    couvertures = {aire_id: frozenset(ids) for aire_id, ids in couvertures.items()}  # one set shared per area
     for alerte in alertes:
         if alerte.aire_id in couvertures:
-            conference_id, nom = noms[alerte.aire_id]
-            alerte = replace(
-                alerte,
-                conferences=alerte.conferences | frozenset(couvertures[alerte.aire_id]),
-                conference_id=conference_id,
-                conference_nom=nom,
-            )
-        resultat.append(alerte)
-    return resultat
+            couverture = couvertures[alerte.aire_id]
+            # Built by the rule and not yet shared: completed in place (thousands of copies cost more).
+            alerte.conferences = alerte.conferences | couverture if alerte.conferences else couverture
+            alerte.conference_id, alerte.conference_nom = noms[alerte.aire_id]
+    return alertes
 
 
 def decompte_par_genre(alertes):

@@ -30,7 +30,7 @@ from engagements.models import Realisation
 from partenariat.commun.dates import date_courte
 from partenariat.models import FrequenceResume, PreferencesUtilisateur
 
-from .calcul import NATIONALE, calculer_alertes
+from .calcul import NATIONALE, Texte, calculer_alertes
 from .models import EtatResume, Resume
 from .services import alertes_de, ouvre_la_file, portee_de, url_absolue
 
@@ -71,7 +71,7 @@ def lire_jeton_desabonnement(jeton):
     """The person a link unsubscribes, or None for a forged or damaged link."""
     try:
         pk = signing.Signer(salt=SEL_DESABONNEMENT).unsign_object(jeton)
-    except signing.BadSignature:
+    except (signing.BadSignature, ValueError, UnicodeDecodeError):  # a signed value that is not one of ours
         return None
     return get_user_model().objects.filter(pk=pk).first() if isinstance(pk, int) else None
 
@@ -93,7 +93,7 @@ class Section:
 @dataclass
 class ContenuResume:
     sections: list
-    alertes: list  # [[clé, libellé, genre]] of today's alerts: the next digest's starting point
+    alertes: list  # [[clé, texte, genre]] of today's alerts (Texte.en_json): the next digest's starting point
 
     @property
     def nb_entrees(self):
@@ -104,8 +104,10 @@ class ContenuResume:
         return self.nb_entrees == 0
 
 
-def _section(titre, entrees, lien_reste=""):
-    return Section(titre, entrees[:MAX_PAR_SECTION], max(0, len(entrees) - MAX_PAR_SECTION), lien_reste)
+def _section(titre, elements, entree, lien_reste=""):
+    """At most `MAX_PAR_SECTION` entries, written only for those: a first digest of UESL staff counts thousands."""
+    montrees = [entree(element) for element in elements[:MAX_PAR_SECTION]]
+    return Section(titre, montrees, max(0, len(elements) - MAX_PAR_SECTION), lien_reste)
 
 
 def resume_precedent(user, sauf=None):
@@ -124,7 +126,7 @@ def alertes_nationales(au, file_validation, lot):
 def construire_resume(user, au, depuis, precedentes, maintenant=None, lot=None):
     """The digest of `user` for alerts on `au` and what happened between `depuis` and `maintenant`.
 
-    `precedentes`: {clé: libellé} of the alerts the previous digest reported; `lot`: the run, whose national
+    `precedentes`: {clé: Texte} of the alerts the previous digest reported; `lot`: the run, whose national
     alerts are computed once for all its digests.
     """
     maintenant = maintenant or timezone.now()
@@ -142,13 +144,14 @@ def construire_resume(user, au, depuis, precedentes, maintenant=None, lot=None):
         sections.append(
             _section(
                 _("Nouvelles alertes"),
-                [Entree(f"[{a.gravite_libelle}] {a.libelle}", url_absolue(a.lien)) for a in nouvelles],
+                nouvelles,
+                lambda a: Entree(f"[{a.gravite_libelle}] {a.libelle}", url_absolue(a.lien)),
                 lien_alertes,
             )
         )
-    levees = [libelle for cle, libelle in precedentes.items() if cle not in actuelles]
+    levees = [texte for cle, texte in precedentes.items() if cle not in actuelles]
     if levees:
-        sections.append(_section(_("Alertes levées"), [Entree(libelle) for libelle in levees], lien_alertes))
+        sections.append(_section(_("Alertes levées"), levees, lambda texte: Entree(str(texte)), lien_alertes))
 
     periode = Q(examinee_le__gt=depuis, examinee_le__lte=maintenant)
     examinees = (
@@ -181,7 +184,7 @@ def construire_resume(user, au, depuis, precedentes, maintenant=None, lot=None):
         lien = reverse("engagements:realisation_detail", args=[realisation.pk])
         entrees.append(Entree(texte, url_absolue(lien)))
     if entrees:
-        sections.append(_section(_("Vos réalisations examinées"), entrees))
+        sections.append(_section(_("Vos réalisations examinées"), entrees, lambda entree: entree))
 
     if not portee.nationale and portee.aires:
         validees = (
@@ -209,7 +212,7 @@ def construire_resume(user, au, depuis, precedentes, maintenant=None, lot=None):
             for ligne in validees
         ]
         if entrees:
-            sections.append(_section(_("Changements dans ce que vous suivez"), entrees))
+            sections.append(_section(_("Changements dans ce que vous suivez"), entrees, lambda entree: entree))
 
     if ouvre_la_file(user):
         a_valider = Realisation.objects.filter(etat=EtatRealisation.SOUMISE).exclude(
@@ -228,7 +231,7 @@ def construire_resume(user, au, depuis, precedentes, maintenant=None, lot=None):
             sections.append(
                 Section(_("En attente de votre validation"), [Entree(texte, url_absolue(reverse("validation:file")))])
             )
-    return ContenuResume(sections, [[a.cle, a.libelle, a.genre] for a in alertes])
+    return ContenuResume(sections, [[a.cle, a.texte.en_json(), a.genre] for a in alertes])
 
 
 # RFC 5322 allows header lines of 998 characters; folded at 78, a long unsubscribe URL (one word) would be sent
@@ -311,7 +314,7 @@ def envoyer_resume(user, frequence=None, au=None, periode=None, lot=None):
         return None
     precedent = resume_precedent(user, sauf=resume)
     depuis = precedent.modifie_le if precedent else timezone.now() - DUREES.get(frequence, datetime.timedelta(1))
-    precedentes = {cle: libelle for cle, libelle, *_reste in (precedent.alertes if precedent else [])}
+    precedentes = {cle: Texte.depuis_json(texte) for cle, texte, *_reste in (precedent.alertes if precedent else [])}
     langue = getattr(getattr(user, "preferences", None), "langue", "") or settings.LANGUAGE_CODE
     with translation.override(langue):
         contenu = construire_resume(user, au, depuis, precedentes, lot=lot)

@@ -353,13 +353,16 @@ def test_suivre_exige_le_jeton_csrf(personnes):
         # Well signed, but naming no person, or not a person's key.
         pytest.param("personne_inconnue", id="personne-inconnue"),
         pytest.param("pas_un_identifiant", id="pas-un-identifiant"),
+        pytest.param("horodate", id="horodate"),
     ],
 )
 def test_un_lien_de_desabonnement_forge_ne_change_rien(jeton, personnes):
     valeurs = {
         "autre_sel": signing.dumps(personnes.abonne.pk, salt="partenariat.autre-usage"),
-        "personne_inconnue": signing.dumps(987654, salt=SEL_DESABONNEMENT),
-        "pas_un_identifiant": signing.dumps("abonne", salt=SEL_DESABONNEMENT),
+        "personne_inconnue": signing.Signer(salt=SEL_DESABONNEMENT).sign_object(987654),
+        "pas_un_identifiant": signing.Signer(salt=SEL_DESABONNEMENT).sign_object("abonne"),
+        # Signed as the old timestamped links were: valid signature, but not a token of this kind.
+        "horodate": signing.dumps(1, salt=SEL_DESABONNEMENT),
     }
     url = reverse("desabonnement", args=[valeurs.get(jeton, jeton)])
     avant = etat_de_la_base()

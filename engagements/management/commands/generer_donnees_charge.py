@@ -175,6 +175,7 @@ def generer(aires, nb_objectifs, nb_realisations, hasard):
         # Inserted objective by objective: each lot's `bulk_create` then recomputes the running totals of a few
         # thousand objectives, not of every objective in each of the 25 lots. Same draws, so the same figures.
         tirages.sort(key=lambda tirage: tirage[0])
+        analyser()
         maintenant = timezone.now().replace(microsecond=0)
         for debut in range(0, len(tirages), 20_000):
             lot = []
@@ -195,7 +196,18 @@ def generer(aires, nb_objectifs, nb_realisations, hasard):
                 )
             total += len(Realisation.objects.bulk_create(lot))
             par_etat.update(realisation.etat for realisation in lot)
+            if debut % 100_000 == 0:
+                analyser()
     return len(conferences), len(objectifs), total, par_etat
+
+
+def analyser():
+    """PostgreSQL statistics of the rows inserted so far in this transaction: without them the planner, which
+    believes the tables nearly empty, reads every achievement for each objective whose running totals a lot
+    recomputes (one lot took minutes)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as curseur:
+            curseur.execute(f"ANALYZE {Realisation._meta.db_table}, {Objectif._meta.db_table}")
 
 
 def _etats_et_anciennetes(nb_realisations, hasard):
