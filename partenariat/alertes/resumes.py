@@ -117,10 +117,23 @@ def resume_precedent(user, sauf=None):
     return resumes.order_by("-modifie_le").first()
 
 
+# The last run's national alerts in this process: unpickling them from the cache for each digest would cost more
+# than filtering them.
+_DERNIER_LOT = {}
+
+
 def alertes_nationales(au, file_validation, lot):
-    """Every alert on `au`, computed once per run of the digests (`lot`) and filtered for each person."""
+    """Every alert on `au`, computed once per run of the digests (`lot`) and filtered for each person: kept in this
+    process, and in the cache for the run's other workers."""
     cle = f"alertes:nationales:{lot}:{au.isoformat()}:{int(file_validation)}"
-    return cache.get_or_set(cle, lambda: calculer_alertes(au, NATIONALE, file_validation=file_validation), 15 * 60)
+    if cle not in _DERNIER_LOT:
+        alertes = cache.get_or_set(
+            cle, lambda: calculer_alertes(au, NATIONALE, file_validation=file_validation), 15 * 60
+        )
+        if not any(k.startswith(f"alertes:nationales:{lot}:") for k in _DERNIER_LOT):
+            _DERNIER_LOT.clear()  # a new run: the previous one's alerts are stale
+        _DERNIER_LOT[cle] = alertes
+    return _DERNIER_LOT[cle]
 
 
 def construire_resume(user, au, depuis, precedentes, maintenant=None, lot=None):
