@@ -18,6 +18,7 @@ from engagements.models import Realisation
 from partenariat.alertes.models import EtatResume, Resume, Suivi
 from partenariat.alertes.resumes import jeton_desabonnement
 from partenariat.models import PreferencesUtilisateur
+from partenariat.roles import synchroniser_roles
 from tests import fabriques
 from tests.acteurs import utilisateur
 
@@ -81,9 +82,14 @@ def corps(message):
 
 
 @pytest.fixture
-def lyon(db):
+def lyon(transactional_db):
     """Lyon's conference with its secretariat, an élu following the area, a UESL validator, and one achievement
-    the secretariat recorded and UESL validated an hour ago."""
+    the secretariat recorded and UESL validated an hour ago.
+
+    Committed for real: the worker closes and reopens its database connection between tasks, as in production,
+    which a test's enclosing transaction would forbid (PostgreSQL, connection pool). The roles are created again:
+    a transactional test empties the tables its migrations had filled."""
+    synchroniser_roles()
     fabriques.protocole()
     aire = fabriques.aire(code="402", nom="Lyon")
     fabriques.entree(aire, fabriques.phase(), datetime.date(2013, 1, 1))
