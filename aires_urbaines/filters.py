@@ -74,7 +74,7 @@ class AireUrbaineFilter(django_filters.FilterSet):
     def filtrer_texte(self, queryset, name, value):
         return queryset.filter(Q(nom__icontains=value) | Q(code__iexact=value.strip()))
 
-    def filtrer_phase(self, queryset, name, value):
+    def filtrer_phase(self, queryset, name, value: PhaseDeploiement):
         return queryset.filter(phase_code=value.code)
 
     def filtrer_region(self, queryset, name, value):

@@ -195,15 +195,17 @@ MOTIF_VALIDATION = "Validation"
 MOTIF_RENVOI = "Renvoi pour correction"
 
 
-def enregistrer_realisation(realisation, user):
+def enregistrer_realisation(realisation, user, version=None):
     """Record an achievement or correct one: either way it is submitted, and counts once someone else validates it.
 
     A correction of a validated or returned achievement submits it again; the previous examination stays in the
-    history.
+    history. With `version` (the one the user read), a correction saved by someone else since is refused.
     """
     exiger(user, f"engagements.{'change' if realisation.pk else 'add'}_realisation", realisation)
     with transaction.atomic():
         creation = realisation.pk is None
+        if version is not None and not creation:
+            prendre_version(Realisation, realisation, version, ErreurEngagement)
         if creation:
             realisation.saisi_par = user
         realisation.etat = EtatRealisation.SOUMISE
@@ -461,12 +463,15 @@ def _examiner_une(realisation, user, version, etat, commentaire, motif):
     return realisation
 
 
+MESSAGE_COMMENTAIRE_RENVOI = gettext_lazy(
+    "Indiquez ce qui doit être corrigé : un renvoi sans commentaire n'est pas enregistré."
+)
+
+
 def _exiger_commentaire(commentaire):
     commentaire = (commentaire or "").strip()
     if not commentaire:
-        raise ErreurEngagement(
-            _("Indiquez ce qui doit être corrigé : un renvoi sans commentaire n'est pas enregistré.")
-        )
+        raise ErreurEngagement(MESSAGE_COMMENTAIRE_RENVOI)
     return commentaire
 
 

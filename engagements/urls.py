@@ -7,6 +7,7 @@ app_name = "engagements"
 urlpatterns = [
     path("", views.ObjectifListView.as_view(), name="objectif_list"),
     path("ajouter/", views.ObjectifCreateView.as_view(), name="objectif_add"),
+    path("pilote/", views.ObjectifPiloteView.as_view(), name="objectif_pilote"),
     path("importer/", views.ImportRealisationsView.as_view(), name="realisation_import"),
     path("importer/<uuid:jeton>/", views.ConfirmationImportView.as_view(), name="realisation_import_confirm"),
     path("annees/", views.AnneesView.as_view(), name="annees"),

@@ -2,7 +2,8 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, FormView, TemplateView, View
+from django_filters.views import FilterView
 
 from aires_urbaines.models import AireUrbaine
 from conferences.models import ConferenceTerritoriale
@@ -25,7 +27,7 @@ from partenariat.commun.saisie import EditionView, ErreurMetier
 from partenariat.models import ANNEE_DEBUT, ANNEE_FIN
 from partenariat.pieces_jointes import JustificatifMixin, PiecesJointesMixin
 
-from . import services
+from . import pilote, services
 from .avancement import EtatRealisation
 from .filters import ObjectifFilter, RealisationAValiderFilter
 from .forms import (
@@ -89,6 +91,35 @@ class ObjectifListView(DateDeReferenceMixin, ListeView):
         context["peut_importer"] = user.has_perm("engagements.importer_realisations")
         context["voir_annees"] = user.is_authenticated
         return context
+
+
+class ObjectifPiloteView(LoginRequiredMixin, DateDeReferenceMixin, FilterView):
+    """PILOTE's long file (`engagements.pilote`) of the objectives /objectifs/ lists with the same filters and
+    `?date=`; `?format=csv` (default) or `xlsx`. Validated figures only: PILOTE's `va` is the settled value, so
+    `?en_attente=1` is ignored."""
+
+    filterset_class = ObjectifFilter
+
+    def get_queryset(self):
+        return Objectif.objects.convenus_au(self.au).pour_liste(self.au)
+
+    def get(self, request, *args, **kwargs):
+        format_ = request.GET.get("format") or "csv"
+        if format_ not in pilote.FORMATS:
+            message = _("Ce format d'export PILOTE n'est pas proposé : choisissez CSV ou XLSX.")
+            retour = reverse("engagements:objectif_list")
+            return render(request, "400.html", {"message": message, "retour": retour}, status=400)
+        self.provisoire = False  # read by the filter on the status, as on the page without the switch
+        filterset = self.get_filterset(self.get_filterset_class())
+        if not filterset.is_bound or filterset.is_valid() or not self.get_strict():
+            objectifs = filterset.qs
+        else:
+            objectifs = filterset.queryset.none()  # as the page: an invalid filter lists nothing
+        code = lire_code_aire(filterset.form.cleaned_data.get("aire")) if filterset.is_valid() else None
+        nom, contenu = pilote.exporter_pilote(objectifs, self.au, format_, code_aire=code)
+        reponse = HttpResponse(contenu, content_type=pilote.FORMATS[format_])
+        reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+        return reponse
 
 
 class ObjectifDetailView(LoginRequiredMixin, DateDeReferenceMixin, TemplateView):
@@ -305,6 +336,13 @@ class ImportRealisationsView(ImportMixin, FormView):
     def form_valid(self, form):
         fichier = form.cleaned_data["fichier"]
         analyse = analyser_fichier(fichier.name, fichier.read(), self.request.user)
+        if not analyse.erreurs and not analyse.lignes:
+            # A PILOTE file whose values are all recorded already: nothing is wrong, and nothing to preview.
+            messages.info(
+                self.request,
+                _("Le fichier ne contient aucune réalisation nouvelle : toutes les valeurs sont déjà à jour."),
+            )
+            return redirect("engagements:realisation_import")
         if not analyse.acceptee:
             form.add_error(
                 None, _("Le fichier « %(fichier)s » est refusé : rien n'a été enregistré.") % {"fichier": fichier.name}
@@ -320,6 +358,19 @@ class ImportRealisationsView(ImportMixin, FormView):
             "le": timezone.now().isoformat(),
         }
         self.request.session[CLE_IMPORTS] = en_attente
+        a_jour = getattr(analyse, "a_jour", 0)  # PILOTE rows whose cumulative value is recorded already
+        if a_jour:
+            messages.info(
+                self.request,
+                ngettext(
+                    "%(nombre)s ligne déjà à jour : sa valeur cumulée (va) est celle des réalisations enregistrées, "
+                    "rien ne sera créé pour elle.",
+                    "%(nombre)s lignes déjà à jour : leur valeur cumulée (va) est celle des réalisations "
+                    "enregistrées, rien ne sera créé pour elles.",
+                    a_jour,
+                )
+                % {"nombre": nombre(a_jour)},
+            )
         return redirect("engagements:realisation_import_confirm", jeton=jeton)
 
 

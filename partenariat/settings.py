@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "engagements",
     "partenariat.alertes",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "partenariat.api",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +197,49 @@ URL_SITE = os.environ.get("URL_SITE", "http://127.0.0.1:8000").rstrip("/")
 
 # Background work (email digests) runs as tasks of Django's Tasks framework, stored in the database and run by
 # `manage.py db_worker` (django-tasks-db); `manage.py envoyer_resumes`, from cron or a systemd timer, queues them.
+# The API (/api/v1/): personal tokens or the browser session, the pages' rules, problem details (RFC 9457).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partenariat.api.authentification.JetonAuthentication",
+        "partenariat.api.authentification.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["partenariat.api.authentification.PorteeDuJeton"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "partenariat.api.authentification.DebitParJeton",
+        "partenariat.api.authentification.DebitAnonyme",
+    ],
+    # Requests per token (or signed-in person) and per address without one.
+    "DEFAULT_THROTTLE_RATES": {
+        "jeton": os.environ.get("API_DEBIT", "600/minute"),
+        "anonyme": os.environ.get("API_DEBIT_ANONYME", "60/minute"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "partenariat.api.problemes.gerer_exception",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Suivi du protocole-cadre Action Logement × élus",
+    "DESCRIPTION": (
+        "Les données du partenariat : protocole, déploiement, aires urbaines, conférences, objectifs et réalisations. "
+        "Les chiffres sont ceux des pages pour la même date (`?date=`) : réalisations validées par défaut, "
+        "`?en_attente=1` pour les chiffres provisoires. Authentification : `Authorization: Bearer <jeton>` (jeton "
+        "personnel créé sur /comptes/jetons/). Modifications : en-tête `If-Match` avec l'ETag lu (412 si "
+        "l'enregistrement a changé depuis). Erreurs : problèmes RFC 9457 (`application/problem+json`)."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
+}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Alert thresholds (partenariat/alertes/calcul.py); each can be set from the environment, e.g. ALERTE_REUNION_MOIS=4.
@@ -210,6 +257,9 @@ ALERTES_SEUILS = {
 
 # Where users report an accessibility problem (the accessibility statement's contact, RGAA).
 CONTACT_ACCESSIBILITE = os.environ.get("CONTACT_ACCESSIBILITE", "accessibilite@partenariat.example.org")
+
+# The public open-data page and files (/donnees-ouvertes/), off unless DONNEES_OUVERTES=1 or true.
+DONNEES_OUVERTES = env_bool("DONNEES_OUVERTES", default=False)
 
 # French is the product's language and the default; each language is named in its own language (the switch).
 LANGUAGE_CODE = "fr"

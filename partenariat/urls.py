@@ -7,7 +7,9 @@ from engagements import urls as urls_engagements
 from partenariat import pieces_jointes
 from partenariat.accessibilite import DeclarationAccessibiliteView
 from partenariat.alertes import urls as urls_alertes
+from partenariat.api.comptes import JetonsView, RevoquerJetonView
 from partenariat.comptes import ReinitialisationView, changer_langue
+from partenariat.pilotage import donnees_ouvertes
 from partenariat.pilotage import urls as urls_pilotage
 
 urlpatterns = [
@@ -20,6 +22,8 @@ urlpatterns = [
     path("rapports/", include("partenariat.pilotage.urls_rapports")),
     path("alertes/", include("partenariat.alertes.urls")),
     *urls_alertes.comptes,
+    path("comptes/jetons/", JetonsView.as_view(), name="jetons"),
+    path("comptes/jetons/<id:pk>/revoquer/", RevoquerJetonView.as_view(), name="jeton_revoquer"),
     path("comptes/connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="connexion"),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
     # Django's own password views, under French paths and templates of their own (the admin keeps its pages).
@@ -77,7 +81,18 @@ urlpatterns = [
     path("pieces-jointes/<id:pk>/remplacer/", pieces_jointes.RemplacementView.as_view(), name="piece_jointe_edit"),
     path("pieces-jointes/<id:pk>/supprimer/", pieces_jointes.SuppressionView.as_view(), name="piece_jointe_delete"),
     path("accessibilite/", DeclarationAccessibiliteView.as_view(), name="accessibilite"),
+    # Open data, public when settings.DONNEES_OUVERTES is on (404 otherwise).
+    path("donnees-ouvertes/", donnees_ouvertes.DonneesOuvertesView.as_view(), name="donnees_ouvertes"),
+    path("donnees-ouvertes/avancement.csv", donnees_ouvertes.AvancementCsvView.as_view(), name="donnees_ouvertes_csv"),
+    path(
+        "donnees-ouvertes/avancement.json", donnees_ouvertes.AvancementJsonView.as_view(), name="donnees_ouvertes_json"
+    ),
     # The header's language switch (POST only), named as Django's set_language view.
     path("langue/", changer_langue, name="set_language"),
+    path("api/v1/", include("partenariat.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ errors are problem documents (RFC 9457); elsewhere the site's pages.
+handler404 = "partenariat.api.problemes.introuvable"
+handler500 = "partenariat.api.problemes.erreur_serveur"
