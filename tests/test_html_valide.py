@@ -82,7 +82,15 @@ def pages_signe_out():
         "désabonnement": _page(client, _lien_desabonnement()),
         "désabonnement fait": _page(client, _lien_desabonnement(), donnees={}),
         "connexion bloquée": _page_verrouillee(client),
+        "données ouvertes": _page_donnees_ouvertes(client),
     }
+
+
+def _page_donnees_ouvertes(client):
+    from django.test import override_settings
+
+    with override_settings(DONNEES_OUVERTES=True):
+        return _page(client, reverse("donnees_ouvertes"))
 
 
 def _lien_desabonnement():
@@ -135,8 +143,12 @@ def pages_lecture(client):
         "/alertes/?date=2014-06-30&genre=objectif_en_retard",
         reverse("suivis"),
         reverse("preferences"),
+        reverse("jetons"),
     ]
     pages = {url: _page(client, url) for url in urls}
+    pages[f"{reverse('jetons')} (jeton créé)"] = _page(
+        client, reverse("jetons"), donnees={"nom": "Entrepôt de données", "portee": "lecture", "duree": "30"}
+    )
     pages[f"{reverse('mot_de_passe')} (erreurs)"] = _page(
         client, reverse("mot_de_passe"), donnees={"old_password": "faux", "new_password1": "a", "new_password2": "b"}
     )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
+from rest_framework.settings import api_settings
 
 from .jetons import MESSAGE_LECTURE_SEULE, jeton_valide, peut_ecrire
 from .models import JetonApi
@@ -64,7 +65,13 @@ class PorteeDuJeton(permissions.BasePermission):
         return True
 
 
-class DebitParJeton(throttling.SimpleRateThrottle):
+class DebitMixin:
+    def get_rate(self):
+        # Read at each request rather than once at import, so that a change of the settings applies.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class DebitParJeton(DebitMixin, throttling.SimpleRateThrottle):
     """Requests per token (per person for the browser session); see `API_DEBIT`."""
 
     scope = "jeton"
@@ -79,7 +86,7 @@ class DebitParJeton(throttling.SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class DebitAnonyme(throttling.AnonRateThrottle):
+class DebitAnonyme(DebitMixin, throttling.AnonRateThrottle):
     scope = "anonyme"
 
 

@@ -340,6 +340,20 @@ def test_chiffres_identiques_api_page_csv(monde, client, uesl):
     assert totaux == {"002": 30, "003": 35}
 
 
+def test_debit_limite_par_jeton(monde, client, uesl, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"jeton": "3/minute", "anonyme": "100/minute"},
+    }
+    premier, second = jeton(uesl), jeton(uesl)
+    statuts = [appel(client, "get", "/api/v1/phases/", premier).status_code for _ in range(4)]
+    assert statuts == [200, 200, 200, 429]
+    refus = appel(client, "get", "/api/v1/phases/", premier)
+    assert refus.corps["title"] == "Trop de requêtes"
+    assert int(refus["Retry-After"]) > 0
+    assert appel(client, "get", "/api/v1/phases/", second).status_code == 200
+
+
 def test_jeton_jamais_dans_les_journaux(monde, client, uesl, caplog):
     secret = jeton(uesl)
     with caplog.at_level(logging.DEBUG):
@@ -365,3 +379,24 @@ def test_schema_openapi_31_et_docs(client):
     assert docs.status_code == 200
     page = docs.content.decode()
     assert "cdn" not in page.lower() and "<script>" not in page
+
+
+@pytest.mark.parametrize(
+    "url", [OBJECTIFS, "/api/v1/aires/", "/api/v1/conferences/", "/api/v1/realisations/", "/api/v1/protocole/"]
+)
+def test_requetes_constantes_quand_les_donnees_croissent(monde, client, uesl, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    secret = jeton(uesl)
+
+    def compter():
+        appel(client, "get", url, secret)  # the token's last use is written once: not part of the count
+        with CaptureQueriesContext(connection) as requetes:
+            assert appel(client, "get", f"{url}?per_page=100", secret).status_code == 200
+        return len(requetes)
+
+    avant = compter()
+    fabriques.jeu_de_donnees(12, objectifs_par_aire=3, realisations_par_objectif=2, debut=100)
+    assert compter() == avant
+    assert avant <= (12 if url.endswith("protocole/") else 8)  # the dashboard's computation for the protocol

@@ -43,7 +43,7 @@ def test_parcours_d_un_elu(donnees_demo, nouvelle_page):
     page.get_by_role("button", name="Appliquer les filtres").click()
     nb_lignes_page = page.locator("table tbody tr").count()
     with page.expect_download() as telechargement:
-        page.get_by_role("link", name="CSV").click()
+        page.get_by_role("link", name="CSV", exact=True).click()
     contenu = Path(telechargement.value.path()).read_text(encoding="utf-8")
     lignes = list(csv.DictReader(io.StringIO(contenu)))
     assert lignes and {ligne["Code aire"] for ligne in lignes} == {"002"}
