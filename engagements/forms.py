@@ -119,7 +119,9 @@ class ObjectifForm(VersionMixin, FormulaireSaisie):
         """Constraints are checked in clean() with their message; skip Django's second, generic pass."""
 
 
-class RealisationForm(FormulaireSaisie):
+class RealisationForm(VersionMixin, FormulaireSaisie):
+    """A correction carries the version read: a save based on stale data is refused (`enregistrer_realisation`)."""
+
     class Meta:
         model = Realisation
         fields = ["date", "quantite", "commentaire"]

@@ -5,7 +5,6 @@ The checked lines are held in the session until the user confirms the preview (s
 """
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.db.models import Sum
@@ -15,13 +14,27 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from aires_urbaines.models import AireUrbaine
 from engagements.regles import objectifs_modifiables
-from partenariat.commun.dates import date_courte
 from partenariat.commun.nombres import nombre
-from partenariat.commun.tableur import ErreurTableur, lire_tableau
+from partenariat.commun.tableur import ErreurTableur
 from partenariat.commun.textes import TexteRefuse, normaliser, normaliser_texte
-from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
+from partenariat.models import ANNEE_DEBUT, ANNEE_FIN
 
-from .models import ClotureAnnee, Dispositif, Objectif, Realisation, Unite, date_de_cloture
+from .lecture import (
+    ERREURS_AFFICHEES,
+    QUANTITE_MAX,
+    Analyse,
+    LigneImport,
+    clotures_par_annee,
+    code_aire,
+    lire_date_de_cellule,
+    lire_entier,
+    lire_fichier,
+    rapport_illisible,
+    refus_annee_close_import,
+    texte_de_cellule,
+)
+from .models import Dispositif, Objectif, Realisation, Unite
+from .pilote import analyser_pilote, est_pilote
 
 # Column → accepted headings (compared without case or accents); the objectives export provides the first three.
 # The heading of the export in the reader's language is accepted too (see `_entetes_acceptees`).
@@ -51,114 +64,6 @@ NOMS_CELLULES = {
     "unite": gettext_lazy("unité"),
     "commentaire": gettext_lazy("commentaire"),
 }
-LIGNES_MAX = 10_000
-# Blank rows count too, so that a sheet of empty rows declared a million lines long is not walked through.
-RANGEES_MAX = 10 * LIGNES_MAX
-# A workbook's parts once inflated: a 10,000-line export takes about 3 MB; the compressed size says nothing.
-TAILLE_DECOMPRESSEE_MAX = 20 * 1024 * 1024
-# The widest integer column of the production database (PostgreSQL `integer`), whatever the database in use.
-QUANTITE_MAX = 2_147_483_647
-ERREURS_AFFICHEES = 200
-MESSAGE_ANNEE_CLOSE = gettext_lazy(
-    "l'année %(annee)s est close depuis le %(date)s : ses réalisations ne peuvent plus être importées"
-)
-
-
-def _clotures():
-    """{année: ClotureAnnee} of the closed years (one query): their lines are refused, each with its number."""
-    return {cloture.annee: cloture for cloture in ClotureAnnee.objects.closes()}
-
-
-def _annee_close(cloture):
-    return MESSAGE_ANNEE_CLOSE % {"annee": cloture.annee, "date": date_de_cloture(cloture)}
-
-
-@dataclass
-class LigneImport:
-    numero: int
-    objectif: Objectif
-    date: datetime.date
-    quantite: int
-    commentaire: str = ""
-
-    def en_session(self):
-        return {
-            "numero": self.numero,
-            "objectif": self.objectif.pk,
-            "date": self.date.isoformat(),
-            "quantite": self.quantite,
-            "commentaire": self.commentaire,
-        }
-
-
-@dataclass
-class Analyse:
-    lignes: list
-    erreurs: list
-
-    @property
-    def acceptee(self):
-        return not self.erreurs and bool(self.lignes)
-
-
-def _texte(valeur):
-    if valeur is None:
-        return ""
-    if isinstance(valeur, float) and valeur.is_integer():
-        valeur = int(valeur)
-    return str(valeur).strip()
-
-
-def _sans_cellules_vides_finales(rangee):
-    cellules = list(rangee)
-    while cellules and not _texte(cellules[-1]):
-        cellules.pop()
-    return cellules
-
-
-def _lire(nom, contenu):
-    """Headings and rows of an uploaded .csv or .xlsx, within the bounds of one import; raises ErreurTableur.
-
-    Control characters are left to the check of each cell (`_nettoyer`), which names the cell and reports every
-    bad line at once rather than the first.
-    """
-    tableau = lire_tableau(
-        contenu,
-        nom=nom,
-        taille_max=TAILLE_DECOMPRESSEE_MAX,
-        rangees_max=RANGEES_MAX,
-        lignes_max=LIGNES_MAX,
-        controles_refuses=False,
-    )
-    entetes = _sans_cellules_vides_finales(tableau.entetes)
-    lignes = []
-    for numero, rangee in tableau.lignes:
-        # Empty trailing cells are what a spreadsheet leaves after the last column: only text past the titles counts.
-        cellules = _sans_cellules_vides_finales(rangee)
-        if len(cellules) > len(entetes):
-            raise ErreurTableur(
-                _("la ligne %(numero)s compte plus de cellules que la ligne des titres") % {"numero": numero}
-            )
-        lignes.append((numero, cellules))
-    return tableau.ligne_entete or 1, entetes, lignes
-
-
-def _rapport_illisible(erreur):
-    """The one-line report of a file refused before its lines are checked."""
-    if erreur.limite:
-        return f"{erreur}."
-    raison = (
-        erreur.message
-        if erreur.ligne is None
-        else _("ligne %(ligne)s : %(message)s")
-        % {
-            "ligne": erreur.ligne,
-            "message": erreur.message,
-        }
-    )
-    return _("Le fichier n'a pas pu être lu (%(raison)s) : vérifiez qu'il s'agit d'un CSV ou d'un XLSX.") % {
-        "raison": raison
-    }
 
 
 def _entetes_acceptees():
@@ -168,7 +73,7 @@ def _entetes_acceptees():
 
 
 def _reperer_colonnes(entetes):
-    positions, vues = {}, [normaliser(_texte(e)) for e in entetes or []]
+    positions, vues = {}, [normaliser(texte_de_cellule(e)) for e in entetes or []]
     for cle, libelles in _entetes_acceptees().items():
         for index, entete in enumerate(vues):
             if entete in libelles:
@@ -189,43 +94,12 @@ def _par_libelle_ou_code(choix):
     return correspondances
 
 
-def _lire_date(valeur):
-    if isinstance(valeur, datetime.datetime):
-        return valeur.date()
-    if isinstance(valeur, datetime.date):
-        return valeur
-    texte = _texte(valeur)
-    for format_ in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.datetime.strptime(texte, format_).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _lire_entier(valeur):
-    """An integer, also from 12.0 (spreadsheets) or « 1 200 » (French grouping); None otherwise."""
-    if isinstance(valeur, bool):
-        return None
-    if isinstance(valeur, int):
-        return valeur
-    if isinstance(valeur, float):
-        return int(valeur) if valeur.is_integer() else None
-    texte = re.sub(r"[\s\u00a0\u202f]", "", _texte(valeur))
-    if re.fullmatch(r"[-+]?\d+", texte):
-        # Python refuses to convert very long digit strings; past 18 digits the value is out of every range anyway.
-        if len(texte.lstrip("+-").lstrip("0")) > 18:
-            return -(10**18) if texte.startswith("-") else 10**18
-        return int(texte)
-    return None
-
-
 def analyser_fichier(nom, contenu, user):
     """Every line checked against the objectives the user may record on; a constant number of queries."""
     try:
-        ligne_entete, entetes_lues, lignes_lues = _lire(nom, contenu)
+        ligne_entete, entetes_lues, lignes_lues = lire_fichier(nom, contenu)
     except ErreurTableur as erreur:
-        return Analyse([], [_rapport_illisible(erreur)])
+        return Analyse([], [rapport_illisible(erreur)])
     entetes = []
     for index, entete in enumerate(entetes_lues, start=1):
         try:
@@ -237,15 +111,13 @@ def analyser_fichier(nom, contenu, user):
                 "raison": erreur,
             }
             return Analyse([], [raison])
-    # PILOTE's long format shares this reader and its bounds; its module builds on this one, hence the late import.
-    from .pilote import analyser_pilote, est_pilote
-
+    # PILOTE's long format: the same reader and bounds (`lecture`), its own columns and rules.
     if est_pilote(entetes):
         return analyser_pilote(entetes, lignes_lues, user)
     positions = _reperer_colonnes(entetes)
     manquantes = [libelle for cle, libelle in OBLIGATOIRES.items() if cle not in positions]
     if manquantes:
-        lues = ", ".join(f"« {_texte(e)} »" for e in entetes) or _("aucune")
+        lues = ", ".join(f"« {texte_de_cellule(e)} »" for e in entetes) or _("aucune")
         message = ngettext(
             "Colonne absente : %(colonnes)s (colonnes lues : %(lues)s).",
             "Colonnes absentes : %(colonnes)s (colonnes lues : %(lues)s).",
@@ -257,13 +129,13 @@ def analyser_fichier(nom, contenu, user):
     # Text is normalised before anything else reads it: no NUL reaches a query, the session or the database.
     nettoyees = [(numero, *_nettoyer(ligne, positions)) for numero, ligne in lignes_lues]
 
-    codes = {_code_aire(valeurs.get("aire")) for _, valeurs, refusees in nettoyees if "aire" not in refusees}
+    codes = {code_aire(valeurs.get("aire")) for _, valeurs, refusees in nettoyees if "aire" not in refusees}
     objectifs = {}
     for objectif in Objectif.objects.filter(aire__code__in=codes).select_related("aire"):
         objectifs.setdefault((objectif.aire.code, objectif.dispositif, objectif.annee), []).append(objectif)
     aires_connues = set(AireUrbaine.objects.filter(code__in=codes).values_list("code", flat=True))
     permis = set(objectifs_modifiables(user).filter(aire__code__in=codes).values_list("pk", flat=True))
-    closes = _clotures()
+    closes = clotures_par_annee()
 
     aujourd_hui = timezone.localdate()
     dispositifs, unites = _par_libelle_ou_code(Dispositif.choices), _par_libelle_ou_code(Unite.choices)
@@ -273,62 +145,47 @@ def analyser_fichier(nom, contenu, user):
         probleme = list(refusees.values())
         code = dispositif = annee = unite = date = quantite = None
         if "aire" not in refusees:
-            code = _code_aire(valeurs.get("aire"))
+            code = code_aire(valeurs.get("aire"))
             if not code:
                 probleme.append(_("le code de l'aire urbaine est vide"))
             elif code not in aires_connues:
                 probleme.append(_("aire urbaine « %(code)s » inconnue") % {"code": code})
         if "dispositif" not in refusees:
-            brut_dispositif = _texte(valeurs.get("dispositif"))
+            brut_dispositif = texte_de_cellule(valeurs.get("dispositif"))
             dispositif = dispositifs.get(normaliser(brut_dispositif))
             if dispositif is None:
                 probleme.append(_("dispositif « %(dispositif)s » inconnu") % {"dispositif": brut_dispositif})
         if "annee" not in refusees:
-            annee = _lire_entier(valeurs.get("annee"))
+            annee = lire_entier(valeurs.get("annee"))
             if annee is None or not ANNEE_DEBUT <= annee <= ANNEE_FIN:
                 probleme.append(
                     _("année « %(annee)s » hors de la période du protocole (%(debut)s à %(fin)s)")
-                    % {"annee": _texte(valeurs.get("annee")), "debut": ANNEE_DEBUT, "fin": ANNEE_FIN}
+                    % {"annee": texte_de_cellule(valeurs.get("annee")), "debut": ANNEE_DEBUT, "fin": ANNEE_FIN}
                 )
             elif annee in closes:
-                probleme.append(_annee_close(closes[annee]))
+                probleme.append(refus_annee_close_import(closes[annee]))
         if "unite" not in refusees:
-            brut_unite = _texte(valeurs.get("unite"))
+            brut_unite = texte_de_cellule(valeurs.get("unite"))
             unite = unites.get(normaliser(brut_unite)) if brut_unite else None
             if brut_unite and unite is None:
                 probleme.append(_("unité « %(unite)s » inconnue") % {"unite": brut_unite})
         if "date" not in refusees:
-            date = _lire_date(valeurs.get("date"))
-            if date is None and not _texte(valeurs.get("date")):
-                probleme.append(_("date de réalisation manquante"))
-            elif date is None:
-                probleme.append(
-                    _("date « %(date)s » illisible (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
-                    % {"date": _texte(valeurs.get("date"))}
-                )
-            elif date < DATE_SIGNATURE:
-                probleme.append(
-                    _("date %(date)s antérieure à la signature du protocole (%(signature)s)")
-                    % {"date": date_courte(date), "signature": date_courte(DATE_SIGNATURE)}
-                )
-            elif date > aujourd_hui:
-                probleme.append(
-                    _("date %(date)s postérieure à aujourd'hui (%(aujourd_hui)s)")
-                    % {"date": date_courte(date), "aujourd_hui": date_courte(aujourd_hui)}
-                )
+            date, refus = lire_date_de_cellule(valeurs.get("date"), _("date de réalisation manquante"), aujourd_hui)
+            if refus:
+                probleme.append(refus)
         if "quantite" not in refusees:
-            quantite = _lire_entier(valeurs.get("quantite"))
-            if quantite is None and not _texte(valeurs.get("quantite")):
+            quantite = lire_entier(valeurs.get("quantite"))
+            if quantite is None and not texte_de_cellule(valeurs.get("quantite")):
                 probleme.append(_("quantité réalisée manquante"))
             elif quantite is None:
                 probleme.append(
                     _("quantité « %(quantite)s » : un nombre entier est attendu")
-                    % {"quantite": _texte(valeurs.get("quantite"))}
+                    % {"quantite": texte_de_cellule(valeurs.get("quantite"))}
                 )
             elif abs(quantite) > QUANTITE_MAX:
                 probleme.append(
                     _("quantité « %(quantite)s » hors limites (de 0 à %(maximum)s)")
-                    % {"quantite": _texte(valeurs.get("quantite")), "maximum": nombre(QUANTITE_MAX)}
+                    % {"quantite": texte_de_cellule(valeurs.get("quantite")), "maximum": nombre(QUANTITE_MAX)}
                 )
             elif quantite < 0:
                 probleme.append(_("quantité %(quantite)s négative") % {"quantite": quantite})
@@ -367,7 +224,7 @@ def analyser_fichier(nom, contenu, user):
             problemes = " ; ".join(probleme)
             erreurs.append(_("Ligne %(numero)s : %(problemes)s.") % {"numero": numero, "problemes": problemes})
         else:
-            lignes.append(LigneImport(numero, objectif, date, quantite, _texte(valeurs.get("commentaire"))))
+            lignes.append(LigneImport(numero, objectif, date, quantite, texte_de_cellule(valeurs.get("commentaire"))))
     if len(erreurs) > ERREURS_AFFICHEES:
         reste = len(erreurs) - ERREURS_AFFICHEES
         suite = ngettext("… et %(reste)s autre ligne en erreur.", "… et %(reste)s autres lignes en erreur.", reste) % {
@@ -395,17 +252,11 @@ def _nettoyer(ligne, positions):
     return valeurs, refusees
 
 
-def _code_aire(valeur):
-    """« 2 » or 2.0 from a spreadsheet is area 002."""
-    texte = _texte(valeur)
-    return texte.zfill(3) if texte.isdigit() and len(texte) < 3 else texte.upper()
-
-
 def lignes_depuis_session(donnees, user):
     """Lines held in the session, with their objectives read again (and still within the user's scope)."""
     ids = {ligne["objectif"] for ligne in donnees}
     objectifs = objectifs_modifiables(user).filter(pk__in=ids).select_related("aire").in_bulk()
-    closes = _clotures()  # a year may have been closed since the file was checked
+    closes = clotures_par_annee()  # a year may have been closed since the file was checked
     lignes, erreurs = [], []
     for ligne in donnees:
         objectif = objectifs.get(ligne["objectif"])
@@ -418,7 +269,7 @@ def lignes_depuis_session(donnees, user):
         if objectif.annee in closes:
             erreurs.append(
                 _("Ligne %(numero)s : %(problemes)s.")
-                % {"numero": ligne["numero"], "problemes": _annee_close(closes[objectif.annee])}
+                % {"numero": ligne["numero"], "problemes": refus_annee_close_import(closes[objectif.annee])}
             )
             continue
         lignes.append(

@@ -39,23 +39,22 @@ from django.utils.translation import ngettext
 
 from aires_urbaines.models import AireUrbaine
 from engagements.regles import objectifs_modifiables
-from partenariat.commun.dates import date_courte
 from partenariat.commun.nombres import nombre
 from partenariat.commun.textes import TexteRefuse, normaliser, normaliser_texte, texte_pour_tableur
-from partenariat.models import ANNEE_DEBUT, ANNEE_FIN, DATE_SIGNATURE
+from partenariat.models import ANNEE_DEBUT, ANNEE_FIN
 
 from .avancement import expression_realise, realisations_comptees
-from .imports import (
+from .lecture import (
     ERREURS_AFFICHEES,
     QUANTITE_MAX,
     Analyse,
     LigneImport,
-    _annee_close,
-    _clotures,
-    _code_aire,
-    _lire_date,
-    _lire_entier,
-    _texte,
+    clotures_par_annee,
+    code_aire,
+    lire_date_de_cellule,
+    lire_entier,
+    refus_annee_close_import,
+    texte_de_cellule,
 )
 from .models import Dispositif, Objectif, Unite
 
@@ -156,7 +155,7 @@ class AnalysePilote(Analyse):
 
 def est_pilote(entetes):
     """Whether a file's headings are PILOTE's six columns (in any order, without case or accents)."""
-    return sorted(normaliser(_texte(entete)) for entete in entetes) == sorted(COLONNES)
+    return sorted(normaliser(texte_de_cellule(entete)) for entete in entetes) == sorted(COLONNES)
 
 
 def _cellules(ligne, positions):
@@ -187,7 +186,7 @@ def _lire_indicateur(texte):
 
 def _lire_zone(texte):
     correspondance = _ZONE.fullmatch(texte)
-    return _code_aire(correspondance.group(1)) if correspondance else None
+    return code_aire(correspondance.group(1)) if correspondance else None
 
 
 @dataclass
@@ -209,7 +208,7 @@ def _lire_rangee(numero, valeurs, refusees, aujourd_hui):
     rangee = _Rangee(numero, list(refusees))
     probleme = rangee.problemes
     if "identifiant_indic" in valeurs:
-        brut = _texte(valeurs["identifiant_indic"])
+        brut = texte_de_cellule(valeurs["identifiant_indic"])
         rangee.indicateur = _lire_indicateur(brut)
         if not brut:
             probleme.append(_("identifiant_indic vide"))
@@ -219,7 +218,7 @@ def _lire_rangee(numero, valeurs, refusees, aujourd_hui):
                 % {"indicateur": brut, "exemple": identifiant_indicateur(Dispositif.LOGEMENT_SOCIAL, Unite.LOGEMENTS)}
             )
     if "zone_id" in valeurs:
-        brut = _texte(valeurs["zone_id"])
+        brut = texte_de_cellule(valeurs["zone_id"])
         rangee.code = _lire_zone(brut)
         if not brut:
             probleme.append(_("zone_id vide"))
@@ -229,7 +228,7 @@ def _lire_rangee(numero, valeurs, refusees, aujourd_hui):
                 % {"zone": brut, "exemple": identifiant_zone("002")}
             )
     if "type_valeur" in valeurs:
-        brut = _texte(valeurs["type_valeur"])
+        brut = texte_de_cellule(valeurs["type_valeur"])
         if brut.lower() in TYPES:
             rangee.type_valeur = brut.lower()
         elif not brut:
@@ -237,25 +236,12 @@ def _lire_rangee(numero, valeurs, refusees, aujourd_hui):
         else:
             probleme.append(_("type de valeur « %(type)s » inconnu (attendu vi, vc ou va)") % {"type": brut})
     if "date_valeur" in valeurs:
-        brut = valeurs["date_valeur"]
-        date = _lire_date(brut)
-        if date is None and not _texte(brut):
-            probleme.append(_("date_valeur manquante"))
-        elif date is None:
-            probleme.append(
-                _("date « %(date)s » illisible (attendu JJ/MM/AAAA ou AAAA-MM-JJ)") % {"date": _texte(brut)}
-            )
-        elif rangee.type_valeur == VA and date < DATE_SIGNATURE:
-            # A cumulative value is dated as an achievement is: the checks of a typed achievement come first.
-            probleme.append(
-                _("date %(date)s antérieure à la signature du protocole (%(signature)s)")
-                % {"date": date_courte(date), "signature": date_courte(DATE_SIGNATURE)}
-            )
-        elif rangee.type_valeur == VA and date > aujourd_hui:
-            probleme.append(
-                _("date %(date)s postérieure à aujourd'hui (%(aujourd_hui)s)")
-                % {"date": date_courte(date), "aujourd_hui": date_courte(aujourd_hui)}
-            )
+        # A cumulative value is dated as an achievement is: the checks of a typed achievement come first.
+        date, refus = lire_date_de_cellule(
+            valeurs["date_valeur"], _("date_valeur manquante"), aujourd_hui if rangee.type_valeur == VA else None
+        )
+        if refus:
+            probleme.append(refus)
         elif not ANNEE_DEBUT <= date.year <= ANNEE_FIN:
             probleme.append(
                 _("année « %(annee)s » hors de la période du protocole (%(debut)s à %(fin)s)")
@@ -265,15 +251,17 @@ def _lire_rangee(numero, valeurs, refusees, aujourd_hui):
             rangee.date = date
     if "valeur" in valeurs:
         brut = valeurs["valeur"]
-        valeur = _lire_entier(brut)
-        if valeur is None and not _texte(brut):
+        valeur = lire_entier(brut)
+        if valeur is None and not texte_de_cellule(brut):
             probleme.append(_("valeur manquante"))
         elif valeur is None:
-            probleme.append(_("valeur « %(valeur)s » : un nombre entier est attendu") % {"valeur": _texte(brut)})
+            probleme.append(
+                _("valeur « %(valeur)s » : un nombre entier est attendu") % {"valeur": texte_de_cellule(brut)}
+            )
         elif abs(valeur) > QUANTITE_MAX:
             probleme.append(
                 _("valeur « %(valeur)s » hors limites (de 0 à %(maximum)s)")
-                % {"valeur": _texte(brut), "maximum": nombre(QUANTITE_MAX)}
+                % {"valeur": texte_de_cellule(brut), "maximum": nombre(QUANTITE_MAX)}
             )
         elif valeur < 0:
             probleme.append(_("valeur %(valeur)s négative") % {"valeur": valeur})
@@ -283,7 +271,7 @@ def _lire_rangee(numero, valeurs, refusees, aujourd_hui):
 
 
 def analyser_pilote(entetes, lignes_lues, user):
-    """`imports.analyser_fichier` for a PILOTE file (headings and rows as `imports._lire` read them, within its
+    """`imports.analyser_fichier` for a PILOTE file (headings and rows as `lecture.lire_fichier` reads them, within its
     bounds): the same `Analyse` of `LigneImport`, plus the count of `va` rows already up to date.
 
     A constant number of queries: the areas, the objectives, the user's scope, the closed years, and the recorded
@@ -291,7 +279,7 @@ def analyser_pilote(entetes, lignes_lues, user):
     """
     if not lignes_lues:
         return AnalysePilote([], [_("Le fichier PILOTE ne contient aucune ligne de valeur.")])
-    positions = {normaliser(_texte(entete)): index for index, entete in enumerate(entetes)}
+    positions = {normaliser(texte_de_cellule(entete)): index for index, entete in enumerate(entetes)}
     aujourd_hui = timezone.localdate()
     rangees = [_lire_rangee(numero, *_cellules(ligne, positions), aujourd_hui) for numero, ligne in lignes_lues]
 
@@ -391,7 +379,7 @@ def _differences(rangees_va):
         dates, cumuls = enregistrees.setdefault(objectif, ([], []))
         dates.append(date)
         cumuls.append((cumuls[-1] if cumuls else 0) + total)
-    closes = _clotures()
+    closes = clotures_par_annee()
     lignes, a_jour, importe = [], 0, {}
     for rangee in sorted(rangees_va, key=lambda r: (r.objectif.pk, r.date, r.numero)):
         dates, cumuls = enregistrees.get(rangee.objectif.pk, ([], []))
@@ -409,7 +397,7 @@ def _differences(rangees_va):
                 % {"valeur": nombre(rangee.valeur), "enregistre": nombre(deja)}
             )
         elif rangee.objectif.annee in closes:
-            rangee.problemes.append(_annee_close(closes[rangee.objectif.annee]))
+            rangee.problemes.append(refus_annee_close_import(closes[rangee.objectif.annee]))
         else:
             importe[rangee.objectif.pk] = importe.get(rangee.objectif.pk, 0) + difference
             lignes.append(LigneImport(rangee.numero, rangee.objectif, rangee.date, difference, COMMENTAIRE_IMPORT))

@@ -313,6 +313,9 @@ class RealisationUpdateView(RealisationCreateView):
         context["historique"] = historique_de(self.object)
         return context
 
+    def enregistrer(self, form):
+        return services.enregistrer_realisation(form.instance, self.request.user, version=form.cleaned_data["version"])
+
 
 # --- Bulk import of achievements ---------------------------------------------------------------------------------
 

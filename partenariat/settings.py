@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partenariat.alertes.navigation.decompte_alertes",
+                "partenariat.pilotage.donnees_ouvertes.lien_donnees_ouvertes",
             ],
         },
     },
@@ -366,9 +367,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
 
+NIVEAU_JOURNAL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The handler's level too: Django's own loggers (django.request…) pass their records up to it.
+    "handlers": {"console": {"class": "logging.StreamHandler", "level": NIVEAU_JOURNAL}},
+    "root": {"handlers": ["console"], "level": NIVEAU_JOURNAL},
 }

@@ -17,6 +17,10 @@ urlpatterns = [
     path("protocole/", views.ProtocoleView.as_view(), name="protocole"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The interface's script is served as a file of its own (`?script`): the strict CSP allows no inline script.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/documentation.html"),
+        name="docs",
+    ),
     path("", include(routeur.urls)),
 ]

@@ -89,6 +89,26 @@ ERREURS_ECRITURE = {**ERREURS_LECTURE, **{(code, CONTENT_TYPE): ERREUR for code 
 IDENTIFIANT = r"[0-9]{1,18}"
 
 
+def schema_ressource(sortie, parametres=(), parametres_liste=(), creation=None, modification=None, tag=None):
+    """The schema of a resource's operations: its reads, and the writes it offers with their errors."""
+    lecture = {"responses": {200: sortie, **ERREURS_LECTURE}}
+    vues = {
+        "list": extend_schema(parameters=[*parametres, *parametres_liste], **lecture),
+        "retrieve": extend_schema(parameters=list(parametres), **lecture),
+    }
+    if creation is not None:
+        vues["create"] = extend_schema(request=creation, responses={201: sortie, **ERREURS_ECRITURE})
+    if modification is not None:
+        vues["partial_update"] = extend_schema(
+            request=modification, parameters=[PARAMETRE_IF_MATCH], responses={200: sortie, **ERREURS_ECRITURE}
+        )
+
+    def decorer(classe):
+        return extend_schema(tags=[tag])(extend_schema_view(**vues)(classe))
+
+    return decorer
+
+
 class Pages(PageNumberPagination):
     """The pages' sizes: `?per_page=` up to 100, 25 by default."""
 
@@ -187,11 +207,7 @@ class ProtocoleView(ChiffresApiMixin, APIView):
         return Response(s.ProtocoleSerializer(donnees).data)
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=PARAMETRES_CHIFFRES[:1], responses={200: s.PhaseSerializer, **ERREURS_LECTURE}),
-    retrieve=extend_schema(parameters=PARAMETRES_CHIFFRES[:1], responses={200: s.PhaseSerializer, **ERREURS_LECTURE}),
-)
-@extend_schema(tags=["déploiement"])
+@schema_ressource(s.PhaseSerializer, PARAMETRES_CHIFFRES[:1], tag="déploiement")
 class PhaseViewSet(ChiffresApiMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.PhaseSerializer
     lookup_field = "code"
@@ -204,17 +220,12 @@ class PhaseViewSet(ChiffresApiMixin, viewsets.ReadOnlyModelViewSet):
         ).order_by("ordre", "date_debut", "pk")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            *PARAMETRES_CHIFFRES,
-            OpenApiParameter("phase", OpenApiTypes.STR, description="Code de la phase de déploiement."),
-        ],
-        responses={200: s.AireSerializer, **ERREURS_LECTURE},
-    ),
-    retrieve=extend_schema(parameters=PARAMETRES_CHIFFRES, responses={200: s.AireSerializer, **ERREURS_LECTURE}),
+@schema_ressource(
+    s.AireSerializer,
+    PARAMETRES_CHIFFRES,
+    [OpenApiParameter("phase", OpenApiTypes.STR, description="Code de la phase de déploiement.")],
+    tag="aires urbaines",
 )
-@extend_schema(tags=["aires urbaines"])
 class AireViewSet(ChiffresApiMixin, viewsets.ReadOnlyModelViewSet):
     """Urban areas with their phase, tension, first conference and objectives' figures at the date (as /aires/)."""
 
@@ -230,13 +241,7 @@ class AireViewSet(ChiffresApiMixin, viewsets.ReadOnlyModelViewSet):
         return annoter_aires(AireUrbaine.objects.all(), self.au, self.provisoire).order_by("code")
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=PARAMETRES_CHIFFRES[1:], responses={200: s.ConferenceSerializer, **ERREURS_LECTURE}),
-    retrieve=extend_schema(
-        parameters=PARAMETRES_CHIFFRES[1:], responses={200: s.ConferenceSerializer, **ERREURS_LECTURE}
-    ),
-)
-@extend_schema(tags=["conférences"])
+@schema_ressource(s.ConferenceSerializer, PARAMETRES_CHIFFRES[1:], tag="conférences")
 class ConferenceViewSet(ChiffresApiMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ConferenceSerializer
     lookup_value_regex = IDENTIFIANT
@@ -256,36 +261,33 @@ def annees_closes():
     return set(ClotureAnnee.objects.annees_closes())
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=PARAMETRES_CHIFFRES, responses={200: s.ObjectifSerializer, **ERREURS_LECTURE}),
-    retrieve=extend_schema(parameters=PARAMETRES_CHIFFRES, responses={200: s.ObjectifSerializer, **ERREURS_LECTURE}),
-    create=extend_schema(
-        request=s.ObjectifEcritureSerializer, responses={201: s.ObjectifSerializer, **ERREURS_ECRITURE}
-    ),
-    partial_update=extend_schema(
-        request=s.ObjectifModificationSerializer,
-        parameters=[PARAMETRE_IF_MATCH],
-        responses={200: s.ObjectifSerializer, **ERREURS_ECRITURE},
-    ),
+class RessourceModifiable(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A resource the API writes: numeric ids, the pages' filters, ETag on every read; subclasses define `create`
+    and `partial_update` (PATCH with If-Match; no PUT, no DELETE)."""
+
+    lookup_value_regex = IDENTIFIANT
+    filter_backends = [FiltresDesPages, OrdreStable]
+    pagination_class = Pages
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def retrieve(self, request, *args, **kwargs):
+        objet = self.get_object()
+        return avec_etag(Response(self.get_serializer(objet).data), objet)
+
+
+@schema_ressource(
+    s.ObjectifSerializer,
+    PARAMETRES_CHIFFRES,
+    creation=s.ObjectifEcritureSerializer,
+    modification=s.ObjectifModificationSerializer,
+    tag="objectifs",
 )
-@extend_schema(tags=["objectifs"])
-class ObjectifViewSet(
-    ChiffresApiMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ObjectifViewSet(ChiffresApiMixin, RessourceModifiable):
     """Objectives agreed at the date with their progress (as /objectifs/); agreeing and revising them."""
 
     serializer_class = s.ObjectifSerializer
-    lookup_value_regex = IDENTIFIANT
-    filter_backends = [FiltresDesPages, OrdreStable]
     filterset_class = ObjectifFilter
     ordering_fields = ["aire__code", "annee", "dispositif", "cible", "realise", "taux"]
-    pagination_class = Pages
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -301,9 +303,6 @@ class ObjectifViewSet(
 
     def lire(self, pk):
         return self.get_queryset().get(pk=pk)
-
-    def retrieve(self, request, *args, **kwargs):
-        return avec_etag(super().retrieve(request, *args, **kwargs), self.get_object())
 
     def create(self, request, *args, **kwargs):
         exiger(request.user, "engagements.saisir_objectifs", None)
@@ -338,9 +337,6 @@ class ObjectifViewSet(
         services.modifier_objectif(form.instance, request.user, version, motif=form.motif_de_la_revision())
         return avec_etag(Response(self.get_serializer(self.lire(objectif.pk)).data), form.instance)
 
-    def update(self, request, *args, **kwargs):
-        raise exceptions.MethodNotAllowed(request.method)
-
     def formulaire(self, valeurs, instance):
         """The objective form of the pages, bound to the API's values; the area is named by its code."""
         donnees = {cle: ("" if valeur is None else valeur) for cle, valeur in valeurs.items()}
@@ -351,47 +347,33 @@ class ObjectifViewSet(
         return form
 
 
-@extend_schema_view(
-    list=extend_schema(responses={200: s.RealisationSerializer, **ERREURS_LECTURE}),
-    retrieve=extend_schema(responses={200: s.RealisationSerializer, **ERREURS_LECTURE}),
-    create=extend_schema(
-        request=s.RealisationEcritureSerializer, responses={201: s.RealisationSerializer, **ERREURS_ECRITURE}
-    ),
-    partial_update=extend_schema(
-        request=s.RealisationModificationSerializer,
-        parameters=[PARAMETRE_IF_MATCH],
-        responses={200: s.RealisationSerializer, **ERREURS_ECRITURE},
-    ),
+@schema_ressource(
+    s.RealisationSerializer,
+    creation=s.RealisationEcritureSerializer,
+    modification=s.RealisationModificationSerializer,
+    tag="réalisations",
 )
-@extend_schema(tags=["réalisations"])
-class RealisationViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class RealisationViewSet(RessourceModifiable):
     """Achievements: recorded and corrected (submitted for validation), validated or returned by UESL staff."""
 
     serializer_class = s.RealisationSerializer
-    lookup_value_regex = IDENTIFIANT
-    filter_backends = [FiltresDesPages, OrdreStable]
     filterset_class = RealisationFilter
     ordering_fields = ["date", "quantite", "soumise_le"]
-    pagination_class = Pages
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return Realisation.objects.select_related("saisi_par", "modifie_par", "examinee_par").order_by("-date", "-pk")
-
-    def retrieve(self, request, *args, **kwargs):
-        return avec_etag(super().retrieve(request, *args, **kwargs), self.get_object())
 
     def lire(self, pk):
         realisation = self.get_queryset().get(pk=pk)
         return avec_etag(Response(self.get_serializer(realisation).data), realisation)
 
     def create(self, request, *args, **kwargs):
+        # The objective's rule first: someone who may not record on it learns nothing from the checks of the values.
+        demande = request.data.get("objectif") if isinstance(request.data, dict) else None
+        if isinstance(demande, int) and not isinstance(demande, bool) and 0 < demande < 2**63:
+            objectif = Objectif.objects.select_related("aire").filter(pk=demande).first()
+            if objectif is not None:
+                exiger(request.user, "engagements.add_realisation", Realisation(objectif=objectif))
         entree = s.RealisationEcritureSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
         objectif = Objectif.objects.select_related("aire").filter(pk=entree.validated_data["objectif"]).first()
@@ -422,9 +404,6 @@ class RealisationViewSet(
         form = self.formulaire(valeurs, realisation)
         services.enregistrer_realisation(form.instance, request.user, version=version)
         return self.lire(realisation.pk)
-
-    def update(self, request, *args, **kwargs):
-        raise exceptions.MethodNotAllowed(request.method)
 
     def formulaire(self, valeurs, instance):
         form = RealisationForm(data={k: ("" if v is None else v) for k, v in valeurs.items()}, instance=instance)

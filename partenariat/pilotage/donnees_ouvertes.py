@@ -208,3 +208,8 @@ class AvancementJsonView(FichierView):
 
     def contenu(self, lignes, au):
         return contenu_json(lignes, au)
+
+
+def lien_donnees_ouvertes(request):
+    """Context processor: the footer links to the open data page when it is published."""
+    return {"donnees_ouvertes": settings.DONNEES_OUVERTES}

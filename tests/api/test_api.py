@@ -242,6 +242,19 @@ def test_secretariat_ne_saisit_pas_pour_une_autre_conference(monde, client):
     assert acteurs.etat_de_la_base() == avant
 
 
+def test_hors_perimetre_refuse_avant_de_juger_les_valeurs(monde, client):
+    secret = jeton(monde.utilisateurs["secretariat"])
+    reponse = appel(
+        client,
+        "post",
+        "/api/v1/realisations/",
+        secret,
+        {"objectif": monde.objectif_marseille.pk, "date": "pas une date", "quantite": -4},
+    )
+    assert reponse.status_code == 403
+    assert "erreurs" not in reponse.corps
+
+
 def test_correction_puis_validation_quatre_yeux(monde, client):
     secretariat, uesl = monde.utilisateurs["secretariat"], monde.utilisateurs["uesl"]
     saisie = appel(
@@ -338,6 +351,28 @@ def test_chiffres_identiques_api_page_csv(monde, client, uesl):
         for o in appel(client.__class__(), "get", f"{OBJECTIFS}?date=2013-12-31", secret).corps["results"]
     }
     assert totaux == {"002": 30, "003": 35}
+
+
+def test_aires_memes_chiffres_que_la_page_et_son_export(monde, client, uesl):
+    fabriques.realisation(monde.objectif_marseille, 20, datetime.date(2013, 3, 1))
+    fabriques.realisation(monde.objectif_lyon, 9, datetime.date(2013, 5, 1), etat="soumise")
+    secret = jeton(uesl)
+    acteurs.connecte(client, uesl)
+    for parametres in ("date=2013-06-30", "date=2013-06-30&en_attente=1", "date=2012-12-31"):
+        api = appel(client.__class__(), "get", f"/api/v1/aires/?{parametres}", secret).corps["results"]
+        page = client.get(f"/aires/?{parametres}").context["table"].data
+        export = client.get(f"/aires/?{parametres}&_export=csv").content.decode("utf-8-sig")
+        lignes_csv = {
+            ligne["Code"]: (int(ligne["Objectifs"]), ligne["Taux de réalisation"] or None)
+            for ligne in csv.DictReader(io.StringIO(export))
+        }
+        assert {a["code"]: (a["nb_objectifs"], a["taux"]) for a in api} == {
+            a.code: (a.nb_objectifs, None if a.taux is None else round(a.taux, 1)) for a in page
+        }
+        assert {a["code"]: (a["nb_objectifs"], None if a["taux"] is None else str(a["taux"])) for a in api} == (
+            lignes_csv
+        )
+        assert {a["code"]: a["realise_total"] for a in api} == {a.code: a.realise_total for a in page}
 
 
 def test_debit_limite_par_jeton(monde, client, uesl, settings):

@@ -37,6 +37,8 @@ def pages_a_verifier():
     """{account: {url: witness}}: every page type, and the accessibility statement."""
     pages, _objectif = types_de_pages()
     pages["uesl"]["/accessibilite/"] = None
+    pages["uesl"]["/comptes/jetons/"] = "#titre-creer"
+    pages["uesl"]["/donnees-ouvertes/"] = "table"  # published for the test (`settings.DONNEES_OUVERTES`)
     return pages
 
 
@@ -60,7 +62,8 @@ def test_connexion_sans_violation(source_axe, donnees_demo, nouvelle_page, langu
 
 
 @pytest.mark.parametrize("langue", LANGUES)
-def test_chaque_type_de_page_sans_violation(source_axe, donnees_demo, nouvelle_page, langue):
+def test_chaque_type_de_page_sans_violation(source_axe, donnees_demo, nouvelle_page, langue, settings):
+    settings.DONNEES_OUVERTES = True
     resultats = {}
     for compte, urls in pages_a_verifier().items():
         page = nouvelle_page()

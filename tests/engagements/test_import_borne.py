@@ -13,9 +13,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from engagements import imports
+from engagements import lecture
 from engagements.forms import TAILLE_MAX_IMPORT
-from engagements.imports import LIGNES_MAX, analyser_fichier
+from engagements.imports import analyser_fichier
+from engagements.lecture import LIGNES_MAX
 from engagements.models import Realisation
 from engagements.views import CLE_IMPORTS
 from partenariat.commun import tableur
@@ -132,7 +133,7 @@ def test_un_classeur_de_200_000_lignes_est_refuse_par_la_limite_de_lignes(client
     compacte = [2, "logement_social", 2013, None, "2013-06-15", 5]
     contenu = classeur(ENTETES, [compacte], repeter=200_000, numeroter=False)
     with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
-        assert sum(membre.file_size for membre in archive.infolist()) < imports.TAILLE_DECOMPRESSEE_MAX
+        assert sum(membre.file_size for membre in archive.infolist()) < lecture.TAILLE_DECOMPRESSEE_MAX
     client.force_login(monde.utilisateurs["uesl"])
     assert refuse(client, televerser(client, contenu, "realisations.xlsx")) == [TROP_DE_LIGNES]
 
@@ -153,9 +154,9 @@ def test_la_limite_compte_les_lignes_remplies_et_non_les_lignes_vides(monde):
 
 def test_une_feuille_de_lignes_vides_sans_fin_est_refusee(monde):
     """Blank rows cost nothing to write: past ten times the limit, the file is refused without reading on."""
-    sans_fin = classeur(ENTETES, [None], repeter=imports.RANGEES_MAX, numeroter=False)
+    sans_fin = classeur(ENTETES, [None], repeter=lecture.RANGEES_MAX, numeroter=False)
     assert analyser_fichier("r.xlsx", sans_fin, monde.utilisateurs["uesl"]).erreurs == [TROP_DE_LIGNES]
-    assert analyser_fichier("r.csv", csv_de(*[""] * imports.RANGEES_MAX), monde.utilisateurs["uesl"]).erreurs == [
+    assert analyser_fichier("r.csv", csv_de(*[""] * lecture.RANGEES_MAX), monde.utilisateurs["uesl"]).erreurs == [
         TROP_DE_LIGNES
     ]
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from engagements.imports import QUANTITE_MAX
+from engagements.lecture import QUANTITE_MAX
 from engagements.models import Dispositif, Objectif, Realisation, Unite
 from engagements.services import motif_import
 from engagements.views import CLE_IMPORTS

@@ -140,6 +140,30 @@ def test_deux_personnes_modifient_le_meme_objectif(monde):
     assert Objectif.objects.get(pk=monde.objectif_lyon.pk).cible == 120
 
 
+def test_deux_personnes_corrigent_la_meme_realisation(monde):
+    uesl = connecte(Client(), monde.utilisateurs["uesl"])
+    secretariat = connecte(Client(), monde.utilisateurs["secretariat"])
+    realisation = monde.realisation_lyon
+    url = reverse("engagements:realisation_edit", args=[realisation.pk])
+    for client in (uesl, secretariat):
+        assert f'name="version" value="{realisation.version}"' in client.get(url).content.decode()
+    valeurs = {"date": "2013-04-01", "version": str(realisation.version)}
+
+    assert uesl.post(url, {**valeurs, "quantite": "33", "commentaire": "Livraison"}).status_code == 302
+    reponse = secretariat.post(url, {**valeurs, "quantite": "40", "commentaire": "Ma correction"})
+    contenu = reponse.content.decode()
+    assert reponse.status_code == 200
+    assert "a été modifié par quelqu&#x27;un d&#x27;autre" in contenu
+    assert "Ma correction</textarea>" in contenu
+    actuelle = Realisation.objects.get(pk=realisation.pk)
+    assert actuelle.quantite == 33
+    assert f'name="version" value="{actuelle.version}"' in contenu  # saving again now confirms it
+
+    confirme = {**valeurs, "version": str(actuelle.version), "quantite": "40", "commentaire": "Ma correction"}
+    assert secretariat.post(url, confirme).status_code == 302
+    assert Realisation.objects.get(pk=realisation.pk).quantite == 40
+
+
 def test_historique_d_une_realisation(client, monde):
     connecte(client, monde.utilisateurs["uesl"])
     url = reverse("engagements:realisation_edit", args=[monde.realisation_lyon.pk])

@@ -298,3 +298,9 @@ def test_nombre_de_requetes_constant(client, publiees):
     assert peu == beaucoup
     assert beaucoup[CSV] == beaucoup[JSON] == 1
     assert beaucoup[PAGE] == 0
+
+
+def test_le_pied_de_page_mene_aux_donnees_ouvertes_quand_elles_sont_publiees(client, db):
+    assert "/donnees-ouvertes/" not in client.get("/accessibilite/").content.decode()
+    with override_settings(DONNEES_OUVERTES=True):
+        assert 'href="/donnees-ouvertes/"' in client.get("/accessibilite/").content.decode()
