@@ -246,6 +246,10 @@ class PhaseDeploiementQuerySet(models.QuerySet):
     def commencees_au(self, date):
         return self.filter(date_debut__lte=date)
 
+    def avec_nb_aires(self, au):
+        """Annotate `nb_aires`, the areas that had entered each phase by `au`."""
+        return self.annotate(nb_aires=models.Count("entrees", filter=models.Q(entrees__date_entree__lte=au)))
+
 
 class PhaseDeploiement(models.Model):
     """A rollout wave (2013 priority, then extension); phases are data, chosen by staff."""

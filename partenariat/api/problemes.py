@@ -9,7 +9,6 @@ from rest_framework.views import exception_handler
 
 from partenariat.commun.saisie import ErreurMetier
 
-TYPE_PROBLEME = "problem+json"
 CONTENT_TYPE = "application/problem+json"
 
 
@@ -105,6 +104,8 @@ def gerer_exception(exc, context):
         )
     elif isinstance(exc, PermissionDenied) and exc.args:
         exc = exceptions.PermissionDenied(str(exc.args[0]))
+    elif isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ParseError(_("Le corps de la requête n'est pas un document JSON lisible."))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Aucun enregistrement ne correspond à cette adresse."))
     reponse = exception_handler(exc, context)

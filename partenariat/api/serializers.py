@@ -3,11 +3,13 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from aires_urbaines.models import AireUrbaine, PhaseDeploiement, Tension
 from conferences.models import ConferenceTerritoriale, EtatInstallation
 from engagements.avancement import EtatRealisation, Statut
 from engagements.models import Dispositif, Objectif, Realisation, Unite
+from partenariat.pilotage.tableau import Etat
 
 
 class Taux(serializers.FloatField):
@@ -25,15 +27,15 @@ class SignataireSerializer(serializers.Serializer):
 
 class ChiffreSerializer(serializers.Serializer):
     libelle = serializers.CharField()
-    valeur = serializers.CharField()
-    lien = serializers.CharField(allow_null=True)
+    valeur = serializers.IntegerField()
+    lien = serializers.CharField(allow_null=True, help_text="Page du site qui détaille ce chiffre.")
 
 
 class ClauseSerializer(serializers.Serializer):
     numero = serializers.IntegerField()
     code = serializers.CharField()
     titre = serializers.CharField()
-    etat = serializers.ChoiceField(choices=["non_commence", "en_cours", "en_retard", "atteint"])
+    etat = serializers.ChoiceField(choices=list(Etat.LIBELLES))
     etat_libelle = serializers.CharField()
     resume = serializers.CharField()
     chiffres = ChiffreSerializer(many=True)
@@ -219,7 +221,9 @@ class ObjectifModificationSerializer(ObjectifEcritureSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for champ in self.fields.values():
+            # What is not sent stays as it is: no field is required, and none takes a default value.
             champ.required = False
+            champ.default = empty
 
 
 class RealisationSerializer(serializers.ModelSerializer):

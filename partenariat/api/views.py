@@ -4,10 +4,7 @@ A write is the form's validation then the service's call, exactly as the pages d
 closed years, four eyes, reasons of revisions, history) holds through the API without being written twice.
 """
 
-import datetime
-
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -32,10 +29,10 @@ from engagements import services
 from engagements.annotations import annoter_aires, annoter_conferences
 from engagements.filters import ObjectifFilter
 from engagements.forms import ObjectifForm, RealisationForm
-from engagements.models import ClotureAnnee, Objectif, Realisation
+from engagements.models import Objectif, Realisation
 from partenariat.commun.acces import exiger
-from partenariat.commun.dates import date_de_reference
-from partenariat.commun.listes import PARAMETRE_PROVISOIRE, TAILLES_PAGE
+from partenariat.commun.dates import DateInvalide, date_de_reference, date_du_parametre
+from partenariat.commun.listes import PARAMETRE_PROVISOIRE, TAILLES_PAGE, lire_provisoire
 from partenariat.models import periode_courante
 from partenariat.pilotage.tableau import etat_du_protocole
 
@@ -125,37 +122,32 @@ class ChiffresApiMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        brute = request.query_params.get("date", "").strip()
         try:
-            self.au = date_de_reference(datetime.date.fromisoformat(brute) if brute else None)
-        except ValueError:
-            raise exceptions.ValidationError(
-                {"date": _("La date « %(date)s » n'est pas valide : utilisez le format AAAA-MM-JJ.") % {"date": brute}}
-            ) from None
-        self.provisoire = request.query_params.get(PARAMETRE_PROVISOIRE) == "1"
+            self.au = date_de_reference(date_du_parametre(request.query_params.get("date")))
+        except DateInvalide as erreur:
+            raise exceptions.ValidationError({"date": str(erreur)}) from None
+        self.provisoire = lire_provisoire(request)
 
 
-def version_lue(request):
-    """The version of `If-Match: "<version>"`; a write without it could overwrite someone else's change."""
+def version_lue(request, objet):
+    """The version `If-Match` names: the record's own when it lists its current ETag (or `*`), else 412.
+
+    Without the header a write could overwrite someone else's change: 428. A weak ETag never matches (RFC 9110).
+    """
     entete = request.headers.get("If-Match", "").strip()
     if not entete:
         raise PreconditionRequise()
-    valeur = entete.removeprefix("W/").strip('"')
-    if not valeur.isdigit() or len(valeur) > 18:
-        raise VersionPerimee(_("L'en-tête If-Match ne désigne aucune version de cet enregistrement."))
-    return int(valeur)
-
-
-def verifier_version(objet, version):
-    if version != objet.version:
-        raise VersionPerimee(
-            _(
-                "« %(objet)s » a été modifié depuis votre lecture (version %(lue)s, version actuelle %(actuelle)s) : "
-                "rien n'a été enregistré. Relisez-le, puis renvoyez votre modification avec le nouvel ETag."
-            )
-            % {"objet": objet, "lue": version, "actuelle": objet.version},
-            etag=etag_de(objet.version),
+    valeurs = [valeur.strip() for valeur in entete.split(",")]
+    if "*" in valeurs or etag_de(objet.version) in valeurs:
+        return objet.version
+    raise VersionPerimee(
+        _(
+            "« %(objet)s » a été modifié depuis votre lecture (version actuelle %(actuelle)s) : rien n'a été "
+            "enregistré. Relisez-le, puis renvoyez votre modification avec le nouvel ETag."
         )
+        % {"objet": objet, "actuelle": objet.version},
+        etag=etag_de(objet.version),
+    )
 
 
 def erreurs_du_formulaire(form):
@@ -197,7 +189,7 @@ class ProtocoleView(ChiffresApiMixin, APIView):
                     "etat_libelle": str(clause.etat_libelle),
                     "resume": str(clause.resume),
                     "chiffres": [
-                        {"libelle": str(libelle), "valeur": str(valeur), "lien": lien}
+                        {"libelle": str(libelle), "valeur": valeur, "lien": lien}
                         for libelle, valeur, lien in clause.chiffres
                     ],
                 }
@@ -215,9 +207,7 @@ class PhaseViewSet(ChiffresApiMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        return PhaseDeploiement.objects.annotate(
-            nb_aires=Count("entrees", filter=Q(entrees__date_entree__lte=self.au))
-        ).order_by("ordre", "date_debut", "pk")
+        return PhaseDeploiement.objects.avec_nb_aires(date_de_reference(self.au)).order_by("ordre", "date_debut", "pk")
 
 
 @schema_ressource(
@@ -241,8 +231,8 @@ class AireViewSet(ChiffresApiMixin, viewsets.ReadOnlyModelViewSet):
         return annoter_aires(AireUrbaine.objects.all(), self.au, self.provisoire).order_by("code")
 
 
-@schema_ressource(s.ConferenceSerializer, PARAMETRES_CHIFFRES[1:], tag="conférences")
-class ConferenceViewSet(ChiffresApiMixin, viewsets.ReadOnlyModelViewSet):
+@schema_ressource(s.ConferenceSerializer, tag="conférences")
+class ConferenceViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ConferenceSerializer
     lookup_value_regex = IDENTIFIANT
     filter_backends = [FiltresDesPages, OrdreStable]
@@ -255,10 +245,6 @@ class ConferenceViewSet(ChiffresApiMixin, viewsets.ReadOnlyModelViewSet):
             return ConferenceTerritoriale.objects.none()  # the schema's generator needs the model only
         conferences = ConferenceTerritoriale.objects.pour_liste(periode_courante().date_limite_installation)
         return annoter_conferences(conferences).order_by("nom", "pk")
-
-
-def annees_closes():
-    return set(ClotureAnnee.objects.annees_closes())
 
 
 class RessourceModifiable(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -299,7 +285,7 @@ class ObjectifViewSet(ChiffresApiMixin, RessourceModifiable):
         return objectifs.order_by("aire__code", "annee", "dispositif", "pk")
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "annees_closes": annees_closes()}
+        return {**super().get_serializer_context(), "annees_closes": services.clotures()}
 
     def lire(self, pk):
         return self.get_queryset().get(pk=pk)
@@ -317,8 +303,7 @@ class ObjectifViewSet(ChiffresApiMixin, RessourceModifiable):
     def partial_update(self, request, *args, **kwargs):
         objectif = get_object_or_404(Objectif.objects.select_related("aire", "conference"), pk=kwargs["pk"])
         exiger(request.user, "engagements.change_objectif", objectif)
-        version = version_lue(request)
-        verifier_version(objectif, version)
+        version = version_lue(request, objectif)
         entree = s.ObjectifModificationSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
         valeurs = {
@@ -391,8 +376,7 @@ class RealisationViewSet(RessourceModifiable):
     def partial_update(self, request, *args, **kwargs):
         realisation = get_object_or_404(Realisation.objects.select_related("objectif__aire"), pk=kwargs["pk"])
         exiger(request.user, "engagements.change_realisation", realisation)
-        version = version_lue(request)
-        verifier_version(realisation, version)
+        version = version_lue(request, realisation)
         entree = s.RealisationModificationSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
         valeurs = {
@@ -415,8 +399,7 @@ class RealisationViewSet(RessourceModifiable):
         realisation = get_object_or_404(Realisation.objects.select_related("objectif__aire"), pk=pk)
         if not request.user.has_perm("engagements.ouvrir_file_validation"):
             raise PermissionDenied(_("La validation des réalisations est réservée à l'équipe UESL."))
-        version = version_lue(request)
-        verifier_version(realisation, version)
+        version = version_lue(request, realisation)
         entree = s.ExamenSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
         commentaire = entree.validated_data.get("commentaire", "").strip()

@@ -13,17 +13,29 @@ def date_de_reference(au=None):
     return au or timezone.localdate()
 
 
-def lire_date(request, parametre="date"):
-    """The `?date=AAAA-MM-JJ` of a request, or None; a bad date is reported in the reader's language, never a 500."""
-    brute = request.GET.get(parametre, "").strip()
+class DateInvalide(ValueError):
+    """A `?date=` that is no AAAA-MM-JJ date; its text says so in the reader's language."""
+
+
+def date_du_parametre(brute):
+    """The date of a `?date=` value, None when empty; raises DateInvalide (pages show it, the API answers 400)."""
+    brute = (brute or "").strip()
     if not brute:
         return None
     try:
         return datetime.date.fromisoformat(brute)
     except ValueError:
-        messages.error(
-            request, _("La date « %(date)s » n'est pas valide : utilisez le format AAAA-MM-JJ.") % {"date": brute}
-        )
+        raise DateInvalide(
+            _("La date « %(date)s » n'est pas valide : utilisez le format AAAA-MM-JJ.") % {"date": brute}
+        ) from None
+
+
+def lire_date(request, parametre="date"):
+    """The `?date=AAAA-MM-JJ` of a request, or None; a bad date is reported in the reader's language, never a 500."""
+    try:
+        return date_du_parametre(request.GET.get(parametre))
+    except DateInvalide as erreur:
+        messages.error(request, str(erreur))
         return None
 
 

@@ -55,11 +55,7 @@ def _titres_clauses(protocole):
 
 def etat_deploiement(au):
     """Areas in the scheme by phase on `au`, against all metropolitan grandes aires."""
-    par_phase = list(
-        PhaseDeploiement.objects.annotate(
-            nb_aires=Count("entrees", filter=Q(entrees__date_entree__lte=au)),
-        ).order_by("ordre", "date_debut")
-    )
+    par_phase = list(PhaseDeploiement.objects.avec_nb_aires(au).order_by("ordre", "date_debut"))
     dans_dispositif = sum(p.nb_aires for p in par_phase)
     grandes = AireUrbaine.objects.grandes().metropolitaines().count()
     non_couvertes = AireUrbaine.objects.grandes().metropolitaines().exclude(entree_phase__date_entree__lte=au).count()

@@ -12,7 +12,7 @@ from engagements.models import Objectif, Realisation, RevisionCible
 from partenariat.api.jetons import empreinte
 from partenariat.api.models import JetonApi, Portee
 from tests import acteurs, fabriques
-from tests.api.outils import appel, jeton
+from tests.api.outils import appel, entetes, jeton
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +149,52 @@ def test_etag_et_if_match(monde, client, uesl):
     assert perime["ETag"] == ecrit["ETag"]
     assert "modifié" in perime.corps["detail"]
     assert acteurs.etat_de_la_base() == avant
+
+
+def test_une_modification_garde_ce_qu_elle_n_envoie_pas(monde, client, uesl):
+    objectif = fabriques.objectif(
+        monde.aire_lyon, 2014, 60, dispositif="accompagnement_entreprises", unite="entreprises", notes="Avant"
+    )
+    url = f"{OBJECTIFS}{objectif.pk}/"
+    secret = jeton(uesl)
+    avant = Objectif.objects.values("dispositif", "annee", "cible", "unite", "date_accord", "conference").get(
+        pk=objectif.pk
+    )
+    reponse = appel(client, "patch", url, secret, {"notes": "Après"}, **{"If-Match": f'"{objectif.version}"'})
+    assert reponse.status_code == 200, reponse.corps
+    assert reponse.corps["unite"] == "entreprises"
+    assert Objectif.objects.values(*avant).get(pk=objectif.pk) == avant
+    assert Objectif.objects.get(pk=objectif.pk).notes == "Après"
+
+
+def test_if_match_etoile_et_etag_faible(monde, client, uesl):
+    secret = jeton(uesl)
+    url = f"{OBJECTIFS}{monde.objectif_lyon.pk}/"
+    faible = appel(client, "patch", url, secret, {"notes": "x"}, **{"If-Match": f'W/"{monde.objectif_lyon.version}"'})
+    assert faible.status_code == 412
+    liste = appel(client, "patch", url, secret, {"notes": "y"}, **{"If-Match": f'"0", "{monde.objectif_lyon.version}"'})
+    assert liste.status_code == 200
+    etoile = appel(client, "patch", url, secret, {"notes": "z"}, **{"If-Match": "*"})
+    assert etoile.status_code == 200
+    assert Objectif.objects.get(pk=monde.objectif_lyon.pk).notes == "z"
+
+
+def test_json_illisible_en_francais(monde, client, uesl):
+    reponse = client.post(
+        "/api/v1/realisations/", data="{pas du json", content_type="application/json", headers=entetes(jeton(uesl))
+    )
+    assert reponse.status_code == 400
+    assert reponse.json()["detail"] == "Le corps de la requête n'est pas un document JSON lisible."
+    assert "JSON parse error" not in reponse.content.decode()
+
+
+def test_protocole_et_ses_engagements(monde, client, uesl):
+    corps = appel(client, "get", "/api/v1/protocole/?date=2013-06-30", jeton(uesl)).corps
+    assert corps["au"] == "2013-06-30"
+    assert [clause["numero"] for clause in corps["clauses"]] == [1, 2, 3, 4, 5]
+    conferences = next(clause for clause in corps["clauses"] if clause["code"] == "conferences")
+    assert {c["libelle"]: c["valeur"] for c in conferences["chiffres"]}["Installées dans les délais"] == 1
+    assert all(isinstance(c["valeur"], int) for clause in corps["clauses"] for c in clause["chiffres"])
 
 
 def test_revision_de_cible_exige_son_motif(monde, client, uesl):
@@ -345,7 +391,10 @@ def test_chiffres_identiques_api_page_csv(monde, client, uesl):
         }
         lignes_api = {(o["aire"]["code"], o["annee"], o["dispositif"]): (o["cible"], o["realise"]) for o in api}
         assert lignes_api == lignes_page
-        assert {(k[0], k[1]): v for k, v in lignes_api.items()} == {(k[0], k[1]): v for k, v in lignes_csv.items()}
+        par_libelle = {
+            (o["aire"]["code"], o["annee"], o["dispositif_libelle"]): (o["cible"], o["realise"]) for o in api
+        }
+        assert par_libelle == lignes_csv
     totaux = {
         o["aire"]["code"]: o["realise"]
         for o in appel(client.__class__(), "get", f"{OBJECTIFS}?date=2013-12-31", secret).corps["results"]
