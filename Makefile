@@ -50,7 +50,9 @@ demo: migrate
 	DEBUG=1 $(PY) manage.py charger_demo
 
 ## Local demo: SQLite, demo data, http://127.0.0.1:8000 (accounts in README.md).
+# The task worker runs beside the web server (national and conference reports, digests); Ctrl-C stops both.
 run: demo
+	DEBUG=1 $(PY) manage.py db_worker --no-startup-delay & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Whole test suite (SQLite by default; PostgreSQL with DATABASE_URL=postgres://…).
@@ -61,10 +63,12 @@ lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-## Production-style serving: gunicorn against DATABASE_URL (SECRET_KEY required).
+## Production-style serving: gunicorn and one task worker against DATABASE_URL (SECRET_KEY required; REDIS_URL
+## for a cache shared by several servers). Stopping either stops both, so a supervisor restarts the pair.
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(VENV)/bin/gunicorn -c partenariat/gunicorn.conf.py partenariat.wsgi
 
 ## Translation catalogues: extract the strings (French and English), then compile the committed .mo files.

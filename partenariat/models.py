@@ -329,3 +329,52 @@ def _effacer_fichiers_stockes(sender, instance, **kwargs):
 
 
 post_delete.connect(_effacer_fichiers_stockes, sender=PieceJointe, dispatch_uid="pieces_jointes_effacees")
+
+
+class RapportPrepare(models.Model):
+    """A PDF report produced by the task worker, kept for the version of the data it shows.
+
+    One row per (report, figures, language, data version): the unique constraint makes every request for the same
+    unchanged report share one generation, and the bytes live in the database so that every server serves them.
+    """
+
+    class Genre(models.TextChoices):
+        NATIONAL = "national", _("Rapport national")
+        CONFERENCE = "conference", _("Rapport d'une conférence")
+
+    class Etat(models.TextChoices):
+        EN_ATTENTE = "en_attente", _("En attente")
+        EN_COURS = "en_cours", _("En préparation")
+        PRET = "pret", _("Prêt")
+        ECHEC = "echec", _("Échec")
+
+    genre = models.CharField(_("rapport"), max_length=20, choices=Genre.choices)
+    # The report's own arguments: the year of a national report ("" for the whole period), a conference's id.
+    parametre = models.CharField(_("paramètre"), max_length=20, blank=True)
+    provisoire = models.BooleanField(_("chiffres provisoires"), default=False)
+    langue = models.CharField(_("langue"), max_length=10)
+    version = models.CharField(_("version des données"), max_length=64)
+    etat = models.CharField(_("état"), max_length=20, choices=Etat.choices, default=Etat.EN_ATTENTE)
+    nom_fichier = models.CharField(_("nom du fichier"), max_length=200, blank=True)
+    contenu = models.BinaryField(_("contenu"), null=True, blank=True)
+    demande_le = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    commence_le = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    termine_le = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    erreur = models.TextField(_("erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("rapport préparé")
+        verbose_name_plural = _("rapports préparés")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["genre", "parametre", "provisoire", "langue", "version"], name="rapport_prepare_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(etat="pret") | models.Q(contenu__isnull=False),
+                name="rapport_prepare_pret_a_un_contenu",
+            ),
+        ]
+        indexes = [models.Index(fields=["genre", "parametre", "provisoire", "langue", "etat"])]
+
+    def __str__(self):
+        return f"{self.get_genre_display()} {self.parametre} ({self.get_etat_display()})"

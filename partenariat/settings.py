@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and its response, carry the request's id.
+    "log_request_id.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed here; static files are answered above by WhiteNoise, compressed ahead of time. Django pads
@@ -243,6 +245,24 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# One cache for every server process when REDIS_URL is set (Django's Redis backend, tolerant of Redis being down: the
+# pages are then computed uncached); otherwise each process's memory, enough for one server. Nothing in the cache is
+# the only copy of anything: figures are checked against the database's journal of writes, reports live in the
+# database, sessions and login attempts too.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "partenariat.commun.cache.CacheRedisTolerant",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_PREFIXE", "partenariat"),
+            # A stalled Redis must not hold a request: a quarter of a second to connect, half a second to answer.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "partenariat"}}
+
 # Alert thresholds (partenariat/alertes/calcul.py); each can be set from the environment, e.g. ALERTE_REUNION_MOIS=4.
 ALERTES_SEUILS = {
     # An installed conference should meet at least this often during the period.
@@ -327,13 +347,21 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/tableau.html"
 # HTTPS-only settings are on in production (DJANGO_ENV=production) and can be forced with SECURE_HTTPS.
 SECURE_HTTPS = env_bool("SECURE_HTTPS", default=PRODUCTION)
 SECURE_SSL_REDIRECT = SECURE_HTTPS
+# A load balancer checks each server directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^sante/"]
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS
-if env_bool("BEHIND_PROXY", default=PRODUCTION):
+# Behind a reverse proxy (deploiement/nginx/partenariat.conf), the client's address is the NOMBRE_PROXYS-th entry
+# from the right of X-Forwarded-For (each proxy appends the address it saw; entries further left are the client's
+# own claims): login throttling and the API's anonymous rate then count people, not the proxy.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=PRODUCTION)
+NOMBRE_PROXYS = int(os.environ.get("NOMBRE_PROXYS", "1"))
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    REST_FRAMEWORK["NUM_PROXIES"] = NOMBRE_PROXYS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -366,12 +394,36 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
+AXES_CLIENT_IP_CALLABLE = "partenariat.commun.reseau.adresse_client"
 
 NIVEAU_JOURNAL = os.environ.get("LOG_LEVEL", "WARNING")
+# One JSON object per line (JOURNAL_JSON=1, the default in production), each with the request's id: the one nginx
+# sent in X-Request-ID, or a new one, returned in the response's X-Request-ID so that a user's report of a problem
+# leads to its lines.
+JOURNAL_JSON = env_bool("JOURNAL_JSON", default=PRODUCTION)
+LOG_REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
+GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
+REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "log_request_id.filters.RequestIDFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "date", "levelname": "niveau", "name": "journal"},
+        },
+        "texte": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
     # The handler's level too: Django's own loggers (django.request…) pass their records up to it.
-    "handlers": {"console": {"class": "logging.StreamHandler", "level": NIVEAU_JOURNAL}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "level": NIVEAU_JOURNAL,
+            "filters": ["request_id"],
+            "formatter": "json" if JOURNAL_JSON else "texte",
+        }
+    },
     "root": {"handlers": ["console"], "level": NIVEAU_JOURNAL},
 }

@@ -4,7 +4,7 @@ from django.urls import include, path, reverse_lazy
 
 from conferences import urls as urls_conferences
 from engagements import urls as urls_engagements
-from partenariat import pieces_jointes
+from partenariat import pieces_jointes, sante
 from partenariat.accessibilite import DeclarationAccessibiliteView
 from partenariat.alertes import urls as urls_alertes
 from partenariat.api.comptes import JetonsView, RevoquerJetonView
@@ -13,6 +13,9 @@ from partenariat.pilotage import donnees_ouvertes
 from partenariat.pilotage import urls as urls_pilotage
 
 urlpatterns = [
+    # For a load balancer: the process answers; it can serve (database and task queue reachable).
+    path("sante/", sante.vivant, name="sante"),
+    path("sante/pret/", sante.pret, name="sante_pret"),
     path("", include("partenariat.pilotage.urls")),
     # The area and conference pages compose every app: built in the pilotage layer, named in the apps' namespaces.
     path("aires/", include((urls_pilotage.aires, "aires_urbaines"))),

@@ -3,8 +3,9 @@
 import re
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
@@ -14,9 +15,13 @@ from aires_urbaines.models import AireUrbaine
 from conferences.models import ConferenceTerritoriale
 from partenariat.commun.listes import ChiffresMixin
 from partenariat.models import periode_courante
-from partenariat.pilotage.reports import render_aire_pdf, render_conference_pdf
+from partenariat.pilotage.reports import render_aire_pdf
 
-from .reports import date_des_donnees, render_national_pdf
+from . import preparation
+from .reports import date_des_donnees
+
+# How often the waiting page asks again without JavaScript (seconds); the script asks every second.
+INTERVALLE_ACTUALISATION = 3
 
 
 def reponse_pdf(nom, contenu):
@@ -58,13 +63,65 @@ class RapportAireView(LoginRequiredMixin, ChiffresMixin, View):
         return reponse_pdf(*render_aire_pdf(aire, provisoire=self.provisoire))
 
 
-class RapportConferenceView(LoginRequiredMixin, ChiffresMixin, View):
+class RapportPrepareMixin(LoginRequiredMixin, ChiffresMixin):
+    """A report rendered by the task worker: the PDF when ready, otherwise a page saying it is being prepared.
+
+    The page (202) reloads itself every few seconds without JavaScript (`?attente=1`, which then shows the ready
+    report's link and starts its download) and shows progress with it (the same URL, asked for JSON). A failed
+    report says so and is prepared again only when asked (`?reessayer=1`).
+    """
+
+    def reponse_rapport(self, genre, parametre=""):
+        rapport = preparation.demander(
+            genre, parametre, provisoire=self.provisoire, reessayer="reessayer" in self.request.GET
+        )
+        attente = "attente" in self.request.GET
+        if "application/json" in self.request.headers.get("Accept", ""):
+            return JsonResponse(self.etat(rapport))
+        if rapport.etat == preparation.Etat.PRET and not attente:
+            return reponse_pdf(rapport.nom_fichier, preparation.contenu(rapport))
+        contexte = {
+            "rapport": rapport,
+            "etat": self.etat(rapport),
+            "url_rapport": self.url_sans("attente", "reessayer"),
+            "url_attente": self.url_avec("attente"),
+            "url_reessayer": self.url_avec("reessayer"),
+            "intervalle": INTERVALLE_ACTUALISATION,
+        }
+        statut = {preparation.Etat.PRET: 200, preparation.Etat.ECHEC: 500}.get(rapport.etat, 202)
+        return render(self.request, "partenariat/rapport_en_preparation.html", contexte, status=statut)
+
+    def etat(self, rapport):
+        depuis = rapport.commence_le or rapport.demande_le
+        return {
+            "etat": rapport.etat,
+            "libelle": str(rapport.get_etat_display()),
+            "pret": rapport.etat == preparation.Etat.PRET,
+            "ecoule": round((timezone.now() - depuis).total_seconds(), 1),
+            "attendu": preparation.duree_attendue(rapport),
+            "url": self.url_sans("attente", "reessayer"),
+        }
+
+    def url_sans(self, *noms):
+        parametres = self.request.GET.copy()
+        for nom in noms:
+            parametres.pop(nom, None)
+        return f"{self.request.path}?{parametres.urlencode()}" if parametres else self.request.path
+
+    def url_avec(self, nom):
+        parametres = self.request.GET.copy()
+        parametres.pop("reessayer", None)
+        parametres[nom] = "1"
+        return f"{self.request.path}?{parametres.urlencode()}"
+
+
+class RapportConferenceView(RapportPrepareMixin, View):
     def get(self, request, pk):
         conference = get_object_or_404(ConferenceTerritoriale, pk=pk)
-        return reponse_pdf(*render_conference_pdf(conference, provisoire=self.provisoire))
+        return self.reponse_rapport(preparation.Genre.CONFERENCE, conference.pk)
 
 
-class RapportNationalView(LoginRequiredMixin, ChiffresMixin, View):
+class RapportNationalView(RapportPrepareMixin, View):
     """`?annee=AAAA` for one year of the period; without it, the whole period. `?en_attente=1`: provisional."""
 
     def get(self, request):
@@ -75,4 +132,4 @@ class RapportNationalView(LoginRequiredMixin, ChiffresMixin, View):
             if not re.fullmatch("[0-9]{4}", brute) or int(brute) not in periode_courante().annees:
                 raise Http404(_("Aucun rapport national pour l'année « %(annee)s ».") % {"annee": brute})
             annee = int(brute)
-        return reponse_pdf(*render_national_pdf(annee, provisoire=self.provisoire))
+        return self.reponse_rapport(preparation.Genre.NATIONAL, annee or "")

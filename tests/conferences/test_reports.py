@@ -9,6 +9,7 @@ from partenariat.demo import NOM_CONFERENCE_LYON
 from partenariat.pilotage.reports import html_conference, render_conference_pdf
 from tests.acteurs import connecte_compte
 from tests.lecture_pdf import lignes_csv, nombre, sommes_csv, taux, texte_pdf
+from tests.rapports import telecharger_rapport
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def lyon(demo):
 
 def test_rapport_de_la_conference_de_lyon(client, lyon):
     connecte_compte(client, "secretariat-lyon")
-    response = client.get(f"/rapports/conferences/{lyon.pk}.pdf")
+    response = telecharger_rapport(client, f"/rapports/conferences/{lyon.pk}.pdf")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

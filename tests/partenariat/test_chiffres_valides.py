@@ -19,6 +19,7 @@ from engagements.services import realisations_de, serie_cumulee
 from tests import fabriques
 from tests.acteurs import connecte
 from tests.lecture_pdf import lignes_csv, taux, texte_pdf, une_ligne
+from tests.rapports import telecharger_rapport
 from tests.test_html_valide import VNU, erreurs_vnu
 
 pytestmark = pytest.mark.django_db
@@ -194,7 +195,7 @@ def test_les_exports_provisoires_le_disent_dans_leur_nom(lecteur, monde, format_
 def test_rapports_pdf_valides_puis_provisoires(lecteur, monde):
     realisation = soumettre(monde)
     aire = une_ligne(texte_pdf(lecteur.get("/rapports/aires/002.pdf").content))
-    national = une_ligne(texte_pdf(lecteur.get("/rapports/national.pdf?annee=2013").content))
+    national = une_ligne(texte_pdf(telecharger_rapport(lecteur, "/rapports/national.pdf?annee=2013").content))
     # Lyon: 30 of 100; nationally 30 of 180.
     assert f"Taux de réalisation global\xa0: {taux(30.0)}" in aire
     assert f"Taux de réalisation\xa0: {taux(30 * 100 / 180)}" in national
@@ -205,7 +206,7 @@ def test_rapports_pdf_valides_puis_provisoires(lecteur, monde):
     reponse = lecteur.get("/rapports/aires/002.pdf?en_attente=1")
     assert "-provisoire.pdf" in reponse["Content-Disposition"]
     aire_provisoire = une_ligne(texte_pdf(reponse.content))
-    reponse = lecteur.get("/rapports/national.pdf?annee=2013&en_attente=1")
+    reponse = telecharger_rapport(lecteur, "/rapports/national.pdf?annee=2013&en_attente=1")
     assert "rapport-national-2013-provisoire.pdf" in reponse["Content-Disposition"]
     national_provisoire = une_ligne(texte_pdf(reponse.content))
     assert f"Taux de réalisation global\xa0: {taux(50.0)}" in aire_provisoire
@@ -216,14 +217,14 @@ def test_rapports_pdf_valides_puis_provisoires(lecteur, monde):
 
     valider(realisation)
     aire = une_ligne(texte_pdf(lecteur.get("/rapports/aires/002.pdf").content))
-    national = une_ligne(texte_pdf(lecteur.get("/rapports/national.pdf?annee=2013").content))
+    national = une_ligne(texte_pdf(telecharger_rapport(lecteur, "/rapports/national.pdf?annee=2013").content))
     assert f"Taux de réalisation global\xa0: {taux(50.0)}" in aire
     assert f"Taux de réalisation\xa0: {taux(50 * 100 / 180)}" in national
 
 
 def test_rapport_de_conference_provisoire(lecteur, monde):
     soumettre(monde)
-    reponse = lecteur.get(f"/rapports/conferences/{monde.lyon.pk}.pdf?en_attente=1")
+    reponse = telecharger_rapport(lecteur, f"/rapports/conferences/{monde.lyon.pk}.pdf?en_attente=1")
     assert "-provisoire.pdf" in reponse["Content-Disposition"]
     texte = une_ligne(texte_pdf(reponse.content))
     assert NOTICE in texte

@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from tests.rapports import telecharger_rapport
+
 pytestmark = pytest.mark.django_db
 
 GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
@@ -66,7 +68,7 @@ def test_les_telechargements_arrivent_intacts(client, monde):
         ("/objectifs/?_export=xlsx", b"PK\x03\x04", "application/vnd.openxmlformats"),
         (f"/conferences/{monde.lyon.pk}/reunions.ics", b"BEGIN:VCALENDAR", "text/calendar"),
     ):
-        reponse = client.get(url, **GZIP)
+        reponse = telecharger_rapport(client, url, **GZIP)
         assert reponse.status_code == 200, url
         assert reponse["Content-Type"].startswith(type_contenu), url
         corps = contenu_decode(reponse)

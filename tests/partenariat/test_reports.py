@@ -34,6 +34,7 @@ from tests.acteurs import connecte_compte
 from tests.lecture_pdf import lignes_csv, lire_pdf, texte_pdf, une_ligne
 from tests.lecture_pdf import nombre as nombre_pdf
 from tests.lecture_pdf import taux as taux_pdf
+from tests.rapports import telecharger_rapport
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ FIN_2014 = datetime.date(2014, 12, 31)
 
 def test_rapport_national_2014_lignes_par_aire_egales_a_la_base_et_a_l_export(client, demo):
     connecte_compte(client, "elu")
-    response = client.get("/rapports/national.pdf?annee=2014")
+    response = telecharger_rapport(client, "/rapports/national.pdf?annee=2014")
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="rapport-national-2014.pdf"'
@@ -181,7 +182,7 @@ def test_connexion_obligatoire(client, demo, url):
 @pytest.mark.parametrize("username", ["elu", "uesl", "secretariat-lyon", "admin"])
 def test_tout_role_peut_exporter(client, demo, username):
     conference = ConferenceTerritoriale.objects.get(nom__contains="Nantes")
-    response = connecte_compte(client, username).get(f"/rapports/conferences/{conference.pk}.pdf")
+    response = telecharger_rapport(connecte_compte(client, username), f"/rapports/conferences/{conference.pk}.pdf")
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF-")
 

@@ -1,0 +1,32 @@
+"""The address of the person behind the reverse proxies, for login throttling (django-axes' AXES_CLIENT_IP_CALLABLE).
+
+Behind nginx, REMOTE_ADDR is nginx's own address: throttling by it would lock everyone out together.
+"""
+
+import ipaddress
+
+from django.conf import settings
+
+
+def adresse_client(request):
+    """The client's address: the NOMBRE_PROXYS-th entry from the right of X-Forwarded-For behind proxies.
+
+    Each trusted proxy appends the address it saw, so only the last NOMBRE_PROXYS entries are ours; whatever lies
+    further left was sent by the client and may be forged. Counted as DRF's NUM_PROXIES counts (the left-most
+    entry when the header is shorter), so that the API's rate limits and login throttling see the same person.
+    REMOTE_ADDR without proxy, without the header, or when the entry is not an IP address.
+    """
+    adresse_socket = request.META.get("REMOTE_ADDR")
+    nombre = getattr(settings, "NOMBRE_PROXYS", 1)
+    transmise = request.META.get("HTTP_X_FORWARDED_FOR")
+    if not getattr(settings, "BEHIND_PROXY", False) or nombre < 1 or not transmise:
+        return adresse_socket
+    entrees = transmise.split(",")
+    try:
+        adresse = ipaddress.ip_address(entrees[-min(nombre, len(entrees))].strip())
+    except ValueError:
+        return adresse_socket
+    # One spelling per address (2001:DB8::1 and 2001:db8::1, ::ffff:192.0.2.1 and 192.0.2.1): one count each.
+    if isinstance(adresse, ipaddress.IPv6Address) and adresse.ipv4_mapped:
+        adresse = adresse.ipv4_mapped
+    return str(adresse)

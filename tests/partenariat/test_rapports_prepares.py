@@ -1,0 +1,225 @@
+"""National and conference reports prepared by the real database worker (`manage.py db_worker`).
+
+A request never renders them: it answers at once that the report is being prepared, the worker renders it once
+for every request of the same data, and the same address then serves the file.
+"""
+
+import datetime
+import threading
+import time
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
+
+from conferences.models import ConferenceTerritoriale
+from engagements.models import Realisation
+from partenariat.models import RapportPrepare
+from partenariat.pilotage import preparation
+from partenariat.roles import synchroniser_roles
+from tests import fabriques
+from tests.acteurs import connecte
+from tests.lecture_pdf import texte_pdf, une_ligne
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+URL = "/rapports/national.pdf?annee=2013"
+TACHE = "partenariat.pilotage.preparation.preparer_rapport"
+
+
+def executer_le_worker():
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def taches():
+    return DBTaskResult.objects.filter(task_path=TACHE)
+
+
+@pytest.fixture(autouse=True)
+def roles():
+    synchroniser_roles()  # the groups of the migrations do not survive a transactional test's flush
+
+
+@pytest.fixture
+def lecteur(client, monde):
+    return connecte(client, monde.utilisateurs["elu"])
+
+
+def test_la_demande_repond_sans_rendre_puis_le_fichier_est_servi_une_fois_le_worker_passe(lecteur):
+    debut = time.monotonic()
+    reponse = lecteur.get(URL)
+    duree = time.monotonic() - debut
+
+    assert reponse.status_code == 202
+    assert duree < 1.0
+    page = reponse.content.decode()
+    assert "Rapport en préparation" in page
+    # Without JavaScript the page asks again by itself; with it, rapport.js follows the progress.
+    assert (
+        '<noscript><meta http-equiv="refresh" content="3; url=/rapports/national.pdf?annee=2013&amp;attente=1">' in page
+    )
+    assert 'src="/static/js/rapport.js"' in page
+    rapport = RapportPrepare.objects.get()
+    assert rapport.etat == "en_attente" and rapport.contenu is None
+    assert taches().count() == 1
+
+    executer_le_worker()
+
+    rapport.refresh_from_db()
+    assert rapport.etat == "pret"
+    assert taches().get().status == "SUCCESSFUL"
+    reponse = lecteur.get(URL)
+    assert reponse.status_code == 200
+    assert reponse["Content-Type"] == "application/pdf"
+    assert reponse["Content-Disposition"] == 'attachment; filename="rapport-national-2013.pdf"'
+    assert reponse["Cache-Control"] == "private, no-store"
+    assert "Rapport national d'avancement — année 2013" in une_ligne(texte_pdf(reponse.content))
+
+
+def test_la_page_d_attente_annonce_le_rapport_pret_et_lance_le_telechargement(lecteur):
+    lecteur.get(URL)
+    attente = lecteur.get(URL + "&attente=1")
+    assert attente.status_code == 202
+    executer_le_worker()
+
+    pret = lecteur.get(URL + "&attente=1")
+    assert pret.status_code == 200
+    page = pret.content.decode()
+    assert "Votre rapport est prêt" in page
+    assert '<meta http-equiv="refresh" content="0; url=/rapports/national.pdf?annee=2013">' in page
+    assert 'href="/rapports/national.pdf?annee=2013" download>Télécharger rapport-national-2013.pdf</a>' in page
+
+
+def test_l_etat_en_json_pour_la_progression(lecteur):
+    attendu = lecteur.get(URL, headers={"Accept": "application/json"}).json()
+    assert attendu["etat"] == "en_attente" and attendu["pret"] is False
+    assert attendu["libelle"] == "En attente"
+    assert attendu["url"] == URL
+    assert attendu["attendu"] is None  # never rendered yet: no duration to show progress against
+    executer_le_worker()
+    pret = lecteur.get(URL, headers={"Accept": "application/json"}).json()
+    assert pret["pret"] is True and pret["etat"] == "pret"
+
+
+def test_deux_demandes_du_meme_rapport_font_une_seule_generation(lecteur, client, monde):
+    autre = connecte(type(client)(), monde.utilisateurs["uesl"])
+    assert lecteur.get(URL).status_code == 202
+    assert autre.get(URL).status_code == 202
+    assert RapportPrepare.objects.count() == 1
+    assert taches().count() == 1
+
+    executer_le_worker()
+    assert lecteur.get(URL).status_code == 200
+    assert autre.get(URL).status_code == 200
+    assert taches().count() == 1  # served from the prepared row, not rendered again
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="demandes simultanées : PostgreSQL seulement")
+def test_des_demandes_simultanees_font_une_seule_generation(monde):
+    barriere = threading.Barrier(6)
+    erreurs = []
+
+    def demander():
+        try:
+            barriere.wait(timeout=10)
+            preparation.demander(preparation.Genre.NATIONAL, 2013)
+        except Exception as erreur:  # reported below: a thread's exception would otherwise vanish
+            erreurs.append(erreur)
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=demander) for _ in range(6)]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join(timeout=30)
+    assert erreurs == []
+    assert RapportPrepare.objects.count() == 1
+    assert taches().count() == 1
+
+
+def test_une_donnee_modifiee_donne_un_nouveau_rapport_et_l_ancien_disparait(lecteur, monde):
+    lecteur.get(URL)
+    executer_le_worker()
+    premier = RapportPrepare.objects.get()
+
+    Realisation.objects.create(
+        objectif=monde.objectif_lyon, quantite=20, date=datetime.date(2013, 5, 2), etat="validee"
+    )
+
+    assert lecteur.get(URL).status_code == 202  # the data changed: the ready file is not served any more
+    assert RapportPrepare.objects.count() == 2
+    executer_le_worker()
+    assert list(RapportPrepare.objects.values_list("etat", flat=True)) == ["pret"]
+    assert not RapportPrepare.objects.filter(pk=premier.pk).exists()
+    assert lecteur.get(URL).status_code == 200
+    assert taches().count() == 2
+
+
+def test_chaque_langue_a_son_rapport(lecteur):
+    lecteur.get(URL)
+    lecteur.post("/langue/", {"language": "en", "next": "/"})
+    lecteur.get(URL)
+    assert set(RapportPrepare.objects.values_list("langue", flat=True)) == {"fr", "en"}
+    executer_le_worker()
+    assert "National progress report" in une_ligne(texte_pdf(lecteur.get(URL).content))
+
+
+def test_le_rapport_d_une_conference_est_prepare_aussi(lecteur, monde):
+    url = f"/rapports/conferences/{monde.lyon.pk}.pdf?en_attente=1"
+    assert lecteur.get(url).status_code == 202
+    executer_le_worker()
+    reponse = lecteur.get(url)
+    assert reponse.status_code == 200
+    assert "-provisoire.pdf" in reponse["Content-Disposition"]
+    assert monde.lyon.nom in une_ligne(texte_pdf(reponse.content))
+
+
+def test_un_echec_se_dit_et_ne_se_relance_que_sur_demande(lecteur, monde):
+    conference = fabriques.conference("Conférence éphémère")
+    url = f"/rapports/conferences/{conference.pk}.pdf"
+    assert lecteur.get(url).status_code == 202
+    ConferenceTerritoriale.objects.filter(pk=conference.pk).delete()  # gone before the worker renders it
+    executer_le_worker()
+
+    rapport = RapportPrepare.objects.get()
+    assert rapport.etat == "echec" and "DoesNotExist" in rapport.erreur
+    assert taches().get().status == "FAILED"
+    # The conference no longer exists: its address is not found, and nothing is queued again.
+    assert lecteur.get(url).status_code == 404
+    assert taches().count() == 1
+
+
+def test_un_echec_propose_de_reessayer(lecteur):
+    lecteur.get(URL)
+    RapportPrepare.objects.update(etat="echec", erreur="OSError: disque plein")
+    page = lecteur.get(URL)
+    assert page.status_code == 500
+    assert "Le rapport n'a pas pu être préparé" in page.content.decode()
+    assert 'href="/rapports/national.pdf?annee=2013&amp;reessayer=1"' in page.content.decode()
+    assert lecteur.get(URL).status_code == 500 and taches().count() == 1  # no retry loop by itself
+
+    assert lecteur.get(URL + "&reessayer=1").status_code == 202
+    assert taches().count() == 2
+    executer_le_worker()
+    assert lecteur.get(URL).status_code == 200
+
+
+def test_un_rapport_perdu_par_un_worker_arrete_est_repris(lecteur):
+    lecteur.get(URL)
+    RapportPrepare.objects.update(
+        etat="en_cours",
+        demande_le=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC),
+        commence_le=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC),
+    )
+    assert lecteur.get(URL).status_code == 202
+    assert RapportPrepare.objects.get().etat == "en_attente"
+    executer_le_worker()
+    assert lecteur.get(URL).status_code == 200
+
+
+def test_il_faut_etre_connecte(client, monde):
+    reponse = client.get(URL)
+    assert reponse.status_code == 302 and reponse["Location"].startswith("/comptes/connexion/")
+    assert not RapportPrepare.objects.exists()
