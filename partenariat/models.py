@@ -341,6 +341,7 @@ class RapportPrepare(models.Model):
     class Genre(models.TextChoices):
         NATIONAL = "national", _("Rapport national")
         CONFERENCE = "conference", _("Rapport d'une conférence")
+        AIRE = "aire", _("Rapport d'une aire urbaine")
 
     class Etat(models.TextChoices):
         EN_ATTENTE = "en_attente", _("En attente")
@@ -349,7 +350,8 @@ class RapportPrepare(models.Model):
         ECHEC = "echec", _("Échec")
 
     genre = models.CharField(_("rapport"), max_length=20, choices=Genre.choices)
-    # The report's own arguments: the year of a national report ("" for the whole period), a conference's id.
+    # The report's own arguments: the year of a national report ("" for the whole period), a conference's id, an
+    # area's code.
     parametre = models.CharField(_("paramètre"), max_length=20, blank=True)
     provisoire = models.BooleanField(_("chiffres provisoires"), default=False)
     langue = models.CharField(_("langue"), max_length=10)

@@ -1,6 +1,7 @@
-"""National and conference reports, prepared by the task worker and kept for the version of the data they show.
+"""National, conference and area reports, prepared by the task worker and kept for the version of the data they show.
 
-A national PDF takes seconds to render: a web worker that rendered it would be lost to everyone else meanwhile.
+A national PDF takes seconds to render, an area's more than one on the full data set: a web worker that rendered
+them would be lost to everyone else meanwhile.
 A request asks for the report (`demander`): if the same report of the same data is ready it is served at once;
 otherwise one row is created (the unique constraint makes concurrent requests share it), one task is queued and
 the page says the report is being prepared. The worker (`manage.py db_worker`) renders it into the row.
@@ -15,11 +16,12 @@ from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.utils import timezone, translation
 
+from aires_urbaines.models import AireUrbaine, EntreePhase
 from conferences.models import ConferenceTerritoriale
 from engagements.avancement import version_avancement
 from partenariat.models import RapportPrepare
 
-from .reports import MODELES_SUIVIS, render_conference_pdf, render_national_pdf
+from .reports import MODELES_SUIVIS, render_aire_pdf, render_conference_pdf, render_national_pdf
 
 journal = logging.getLogger(__name__)
 
@@ -37,8 +39,6 @@ def version_des_donnees():
     conference, member, meeting, programming association or observation adds a row to its history. The day is
     part of it because a report shows progress as of today. A dozen indexed lookups: far below a millisecond each.
     """
-    from aires_urbaines.models import EntreePhase
-
     parties = [str(version_avancement()), timezone.localdate().isoformat()]
     for modele in MODELES_SUIVIS:
         parties.append(str(modele.history.order_by("-pk").values_list("pk", flat=True).first() or 0))
@@ -103,6 +103,8 @@ def rendre(rapport):
         if rapport.genre == Genre.NATIONAL:
             annee = int(rapport.parametre) if rapport.parametre else None
             return render_national_pdf(annee, provisoire=rapport.provisoire)
+        if rapport.genre == Genre.AIRE:
+            return render_aire_pdf(AireUrbaine.objects.get(code=rapport.parametre), provisoire=rapport.provisoire)
         conference = ConferenceTerritoriale.objects.get(pk=int(rapport.parametre))
         return render_conference_pdf(conference, provisoire=rapport.provisoire)
 

@@ -1,4 +1,4 @@
-"""The reports page and the three PDF downloads; the PDFs themselves are built by each app's reports.py."""
+"""The reports page and the three PDF downloads, prepared by the task worker (preparation.py) from reports.py."""
 
 import re
 
@@ -15,7 +15,6 @@ from aires_urbaines.models import AireUrbaine
 from conferences.models import ConferenceTerritoriale
 from partenariat.commun.listes import ChiffresMixin
 from partenariat.models import periode_courante
-from partenariat.pilotage.reports import render_aire_pdf
 
 from . import preparation
 from .reports import date_des_donnees
@@ -55,12 +54,6 @@ class RapportsView(LoginRequiredMixin, ChiffresMixin, TemplateView):
             conferences=ConferenceTerritoriale.objects.only("pk", "nom", "date_installation").order_by("nom"),
         )
         return context
-
-
-class RapportAireView(LoginRequiredMixin, ChiffresMixin, View):
-    def get(self, request, code):
-        aire = get_object_or_404(AireUrbaine, code=code)
-        return reponse_pdf(*render_aire_pdf(aire, provisoire=self.provisoire))
 
 
 class RapportPrepareMixin(LoginRequiredMixin, ChiffresMixin):
@@ -113,6 +106,12 @@ class RapportPrepareMixin(LoginRequiredMixin, ChiffresMixin):
         parametres.pop("reessayer", None)
         parametres[nom] = "1"
         return f"{self.request.path}?{parametres.urlencode()}"
+
+
+class RapportAireView(RapportPrepareMixin, View):
+    def get(self, request, code):
+        aire = get_object_or_404(AireUrbaine, code=code)
+        return self.reponse_rapport(preparation.Genre.AIRE, aire.code)
 
 
 class RapportConferenceView(RapportPrepareMixin, View):

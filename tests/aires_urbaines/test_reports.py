@@ -14,6 +14,7 @@ from partenariat.pilotage.reports import html_aire, render_aire_pdf
 from tests import fabriques
 from tests.acteurs import connecte_compte
 from tests.lecture_pdf import lignes_csv, nombre, sommes_csv, taux, texte_pdf, une_ligne
+from tests.rapports import telecharger_rapport
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def client_elu(client, demo):
 
 
 def test_rapport_de_lyon_telecharge_avec_les_totaux_de_la_base_et_de_l_export(client_elu):
-    response = client_elu.get("/rapports/aires/002.pdf")
+    response = telecharger_rapport(client_elu, "/rapports/aires/002.pdf")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

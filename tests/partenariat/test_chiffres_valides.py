@@ -194,7 +194,7 @@ def test_les_exports_provisoires_le_disent_dans_leur_nom(lecteur, monde, format_
 
 def test_rapports_pdf_valides_puis_provisoires(lecteur, monde):
     realisation = soumettre(monde)
-    aire = une_ligne(texte_pdf(lecteur.get("/rapports/aires/002.pdf").content))
+    aire = une_ligne(texte_pdf(telecharger_rapport(lecteur, "/rapports/aires/002.pdf").content))
     national = une_ligne(texte_pdf(telecharger_rapport(lecteur, "/rapports/national.pdf?annee=2013").content))
     # Lyon: 30 of 100; nationally 30 of 180.
     assert f"Taux de réalisation global\xa0: {taux(30.0)}" in aire
@@ -203,7 +203,7 @@ def test_rapports_pdf_valides_puis_provisoires(lecteur, monde):
         assert "Chiffres validés : seules les réalisations validées sont comptées." in texte
         assert "provisoires" not in texte
 
-    reponse = lecteur.get("/rapports/aires/002.pdf?en_attente=1")
+    reponse = telecharger_rapport(lecteur, "/rapports/aires/002.pdf?en_attente=1")
     assert "-provisoire.pdf" in reponse["Content-Disposition"]
     aire_provisoire = une_ligne(texte_pdf(reponse.content))
     reponse = telecharger_rapport(lecteur, "/rapports/national.pdf?annee=2013&en_attente=1")
@@ -216,7 +216,7 @@ def test_rapports_pdf_valides_puis_provisoires(lecteur, monde):
         assert "(chiffres provisoires)" in texte  # in the title every page's header repeats
 
     valider(realisation)
-    aire = une_ligne(texte_pdf(lecteur.get("/rapports/aires/002.pdf").content))
+    aire = une_ligne(texte_pdf(telecharger_rapport(lecteur, "/rapports/aires/002.pdf").content))
     national = une_ligne(texte_pdf(telecharger_rapport(lecteur, "/rapports/national.pdf?annee=2013").content))
     assert f"Taux de réalisation global\xa0: {taux(50.0)}" in aire
     assert f"Taux de réalisation\xa0: {taux(50 * 100 / 180)}" in national

@@ -226,3 +226,32 @@ def test_sante_pret_503_quand_la_base_est_injoignable(tmp_path):
         finally:
             processus.terminate()
             processus.wait(timeout=30)
+
+
+def test_journal_json_avec_l_identifiant_de_la_requete(tmp_path):
+    import json
+
+    env = environnement(f"sqlite:///{tmp_path / 'vide.sqlite3'}")
+    env.update(JOURNAL_JSON="1", LOG_LEVEL="WARNING", GUNICORN_ACCESSLOG="-")
+    chemin = tmp_path / "serveur.log"
+    with open(chemin, "w") as journal:
+        processus, url = lancer_serveur(env, journal)
+        try:
+            donne = requests.get(url + "/page-absente/", headers={"X-Request-ID": "a1b2c3d4e5f6"}, timeout=10)
+            genere = requests.get(url + "/autre-page-absente/", timeout=10)
+        finally:
+            processus.terminate()
+            processus.wait(timeout=30)
+    assert donne.status_code == 404 and donne.headers["X-Request-ID"] == "a1b2c3d4e5f6"
+    assert re.fullmatch("[0-9a-f]{32}", genere.headers["X-Request-ID"])
+    lignes = [json.loads(ligne) for ligne in chemin.read_text().splitlines() if ligne.startswith("{")]
+    application = [ligne for ligne in lignes if ligne.get("journal") == "django.request"]
+    assert {(ligne["niveau"], ligne["request_id"]) for ligne in application} == {
+        ("WARNING", "a1b2c3d4e5f6"),
+        ("WARNING", genere.headers["X-Request-ID"]),
+    }
+    assert "Not Found: /page-absente/" in {ligne["message"] for ligne in application}
+    # gunicorn's access log: one JSON object per request, with the same id.
+    acces = [ligne for ligne in lignes if "requete" in ligne]
+    assert {ligne["request_id"] for ligne in acces if "page-absente" in ligne["requete"]} >= {"a1b2c3d4e5f6"}
+    assert all(ligne["statut"] == 404 for ligne in acces if "absente" in ligne["requete"])
