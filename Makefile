@@ -64,7 +64,7 @@ lint: install-test
 	$(VENV)/bin/ruff format --check .
 
 ## Production-style serving: gunicorn and one task worker against DATABASE_URL (SECRET_KEY required; REDIS_URL
-## for a cache shared by several servers). Stopping either stops both, so a supervisor restarts the pair.
+## for a cache shared by several servers). Ctrl-C stops both; under systemd, run them as two units instead.
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
