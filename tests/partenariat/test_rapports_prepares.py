@@ -26,6 +26,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 URL = "/rapports/national.pdf?annee=2013"
 TACHE = "partenariat.pilotage.preparation.preparer_rapport"
+NB_REQUETES_DEMANDE = 30
+NB_REQUETES_PRET = 17
 
 
 def executer_le_worker():
@@ -223,3 +225,11 @@ def test_il_faut_etre_connecte(client, monde):
     reponse = client.get(URL)
     assert reponse.status_code == 302 and reponse["Location"].startswith("/comptes/connexion/")
     assert not RapportPrepare.objects.exists()
+
+
+def test_une_demande_coute_un_nombre_fixe_de_requetes(lecteur, monde, django_assert_num_queries):
+    with django_assert_num_queries(NB_REQUETES_DEMANDE):  # session, person, data version, row, task queued, then the page
+        assert lecteur.get(URL).status_code == 202
+    executer_le_worker()
+    with django_assert_num_queries(NB_REQUETES_PRET):  # session, person, data version, row, then the file's bytes
+        assert lecteur.get(URL).status_code == 200
