@@ -228,8 +228,9 @@ def test_il_faut_etre_connecte(client, monde):
 
 
 def test_une_demande_coute_un_nombre_fixe_de_requetes(lecteur, monde, django_assert_num_queries):
-    with django_assert_num_queries(NB_REQUETES_DEMANDE):  # session, person, data version, row, task queued, then the page
+    # Session, person, data version, row, task queued, then the page; once ready, the file's bytes instead.
+    with django_assert_num_queries(NB_REQUETES_DEMANDE):
         assert lecteur.get(URL).status_code == 202
     executer_le_worker()
-    with django_assert_num_queries(NB_REQUETES_PRET):  # session, person, data version, row, then the file's bytes
+    with django_assert_num_queries(NB_REQUETES_PRET):
         assert lecteur.get(URL).status_code == 200
