@@ -24,6 +24,7 @@ from django.views import defaults
 from conferences.models import ConferenceTerritoriale
 from engagements.models import Objectif
 from tests.acteurs import connecte_compte
+from tests.rapports import preparer_les_rapports_en_attente
 
 VNU = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -146,6 +147,10 @@ def pages_lecture(client):
         reverse("jetons"),
     ]
     pages = {url: _page(client, url) for url in urls}
+    national = "/rapports/national.pdf?annee=2014"
+    pages[f"{national} (en préparation)"] = _page(client, national, statut=202)
+    preparer_les_rapports_en_attente()
+    pages[f"{national} (prêt)"] = _page(client, national + "&attente=1")
     pages[f"{reverse('jetons')} (jeton créé)"] = _page(
         client, reverse("jetons"), donnees={"nom": "Entrepôt de données", "portee": "lecture", "duree": "30"}
     )

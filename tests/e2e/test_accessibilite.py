@@ -39,6 +39,7 @@ def pages_a_verifier():
     pages["uesl"]["/accessibilite/"] = None
     pages["uesl"]["/comptes/jetons/"] = "#titre-creer"
     pages["uesl"]["/donnees-ouvertes/"] = "table"  # published for the test (`settings.DONNEES_OUVERTES`)
+    pages["uesl"]["/rapports/national.pdf?annee=2014"] = "#etat-rapport"  # being prepared (no worker here)
     return pages
 
 
