@@ -1,5 +1,6 @@
 """An English-speaking partner signs in, switches the interface to English, browses Lyon and downloads its report."""
 
+from django.core.management import call_command
 from django.utils import translation
 
 from tests.e2e.conftest import se_connecter
@@ -38,8 +39,11 @@ def test_parcours_en_anglais_jusqu_au_rapport_pdf_de_lyon(donnees_demo, nouvelle
 
     lien = page.get_by_role("link", name=en_anglais("Télécharger le rapport PDF de l'aire"))
     assert lien.get_attribute("href") == "/rapports/aires/002.pdf"
-    with page.expect_download() as telechargement:
+    with page.expect_download(timeout=30_000) as telechargement:
         lien.click()
+        # The waiting page, in English too, until the task worker has prepared the report.
+        page.get_by_role("heading", name=en_anglais("Rapport en préparation")).wait_for()
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     with open(telechargement.value.path(), "rb") as fichier:
         contenu = fichier.read()
 
