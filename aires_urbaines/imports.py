@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from partenariat.commun.nombres import nombre, pourcentage
 from partenariat.commun.tableur import ErreurTableur, lire_tableau
 from partenariat.commun.textes import normaliser
+from partenariat.models import noter_changement
 
 from .models import (
     SEUIL_TENSION,
@@ -220,6 +221,7 @@ def importer_communes(fichier, *, dry_run=False, progress=None):
             valeurs["intercommunalite_id"] = epcis.get(epci)
             communes[code] = valeurs
         _synchroniser(Commune, "code_insee", communes, rapport.bilans["communes"], progress)
+        noter_changement()  # bulk writes send no signal: the reports' data version is moved here
         if dry_run:
             transaction.set_rollback(True)
     return rapport
@@ -303,6 +305,7 @@ def importer_zonage(fichier, *, millesime=None, dry_run=False, progress=None):
                 "seuil": pourcentage(SEUIL_TENSION * 100),
             }
         )
+        noter_changement()
         if dry_run:
             transaction.set_rollback(True)
     return rapport

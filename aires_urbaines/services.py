@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from aires_urbaines.models import AireUrbaine, EntreePhase
 from partenariat.commun.dates import date_courte
 from partenariat.commun.saisie import ErreurMetier
+from partenariat.models import noter_changement
 
 
 class ErreurTerritoire(ErreurMetier):
@@ -45,7 +46,9 @@ def inscrire_aires_dans_phase(phase, dates_par_aire):
         for aire, date in sorted(dates_par_aire.items(), key=lambda item: item[0].code)
         if aire.pk not in deja_inscrites
     ]
-    return EntreePhase.objects.bulk_create(nouvelles)
+    entrees = EntreePhase.objects.bulk_create(nouvelles)
+    noter_changement()  # a bulk write sends no signal
+    return entrees
 
 
 def calendrier_extension_par_defaut(aires, annee_debut=2014, annee_fin=2015):

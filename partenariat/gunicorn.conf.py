@@ -13,9 +13,9 @@ graceful_timeout = 30
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
 max_requests_jitter = 100
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
-# One JSON object per request, with the id nginx sent (X-Request-ID), as the application's own log lines carry it.
+# One JSON object per request, with the request's id as the response carries it (nginx's, or the application's).
+logger_class = "partenariat.journaux.JournalAcces"
 access_log_format = (
     '{"date": "%(t)s", "requete": "%(r)s", "statut": %(s)s, "octets": "%(b)s", "duree_us": %(D)s, '
-    '"client": "%({x-forwarded-for}i)s", "request_id": "%({x-request-id}i)s"}'
+    '"client": "%({x-forwarded-for}i)s", "request_id": "%({x-request-id}o)s"}'
 )
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -357,7 +357,7 @@ class RapportPrepare(models.Model):
     langue = models.CharField(_("langue"), max_length=10)
     version = models.CharField(_("version des données"), max_length=64)
     etat = models.CharField(_("état"), max_length=20, choices=Etat.choices, default=Etat.EN_ATTENTE)
-    nom_fichier = models.CharField(_("nom du fichier"), max_length=200, blank=True)
+    nom_fichier = models.TextField(_("nom du fichier"), blank=True)
     contenu = models.BinaryField(_("contenu"), null=True, blank=True)
     demande_le = models.DateTimeField(_("demandé le"), auto_now_add=True)
     commence_le = models.DateTimeField(_("commencé le"), null=True, blank=True)
@@ -380,3 +380,47 @@ class RapportPrepare(models.Model):
 
     def __str__(self):
         return f"{self.get_genre_display()} {self.parametre} ({self.get_etat_display()})"
+
+
+class VersionDonnees(models.Model):
+    """One row: the version of everything a report shows, bumped by every write to it (`noter_changement`).
+
+    The bump runs in the writer's transaction, after its change: the row's lock orders writers, so a version read
+    once a write is committed is never older than that write, whatever order ids or dates were given in.
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("version des données")
+
+    def __str__(self):
+        return str(self.version)
+
+
+def noter_changement():
+    if not VersionDonnees.objects.filter(pk=1).update(version=models.F("version") + 1):
+        VersionDonnees.objects.get_or_create(pk=1)
+        VersionDonnees.objects.filter(pk=1).update(version=models.F("version") + 1)
+
+
+def version_donnees():
+    return VersionDonnees.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+# What the reports show: every model of these apps and the protocol's own records, but for bookkeeping tables.
+APPLICATIONS_DES_RAPPORTS = {"aires_urbaines", "conferences", "engagements"}
+MODELES_DES_RAPPORTS = {"protocole", "clause", "signataire", "accordnational"}
+MODELES_SANS_RAPPORT = {"versionavancement", "modificationavancement"}
+
+
+def _donnee_des_rapports(sender, action=None, **kwargs):
+    """Signal receiver (partenariat.apps): a row saved, deleted or linked that a report may show."""
+    if action is not None and not action.startswith("post_"):
+        return
+    meta = sender._meta
+    nom = meta.model_name
+    if nom.startswith("historical") or nom in MODELES_SANS_RAPPORT:
+        return
+    if meta.app_label in APPLICATIONS_DES_RAPPORTS or (meta.app_label == "partenariat" and nom in MODELES_DES_RAPPORTS):
+        noter_changement()

@@ -74,7 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: every log line of the request, and its response, carry the request's id.
-    "log_request_id.middleware.RequestIDMiddleware",
+    "partenariat.journaux.IdentifiantDeRequete",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed here; static files are answered above by WhiteNoise, compressed ahead of time. Django pads
@@ -359,6 +359,9 @@ SECURE_HSTS_PRELOAD = SECURE_HTTPS
 # own claims): login throttling and the API's anonymous rate then count people, not the proxy.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", default=PRODUCTION)
 NOMBRE_PROXYS = int(os.environ.get("NOMBRE_PROXYS", "1"))
+# The proxies' own addresses, as the server sees them (gunicorn's FORWARDED_ALLOW_IPS likewise): anyone else's
+# X-Forwarded-For is ignored.
+PROXYS_DE_CONFIANCE = env_list("PROXYS_DE_CONFIANCE", ["127.0.0.1", "::1"])
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     REST_FRAMEWORK["NUM_PROXIES"] = NOMBRE_PROXYS
@@ -398,11 +401,9 @@ AXES_CLIENT_IP_CALLABLE = "partenariat.commun.reseau.adresse_client"
 
 NIVEAU_JOURNAL = os.environ.get("LOG_LEVEL", "WARNING")
 # One JSON object per line (JOURNAL_JSON=1, the default in production), each with the request's id: the one nginx
-# sent in X-Request-ID, or a new one, returned in the response's X-Request-ID so that a user's report of a problem
-# leads to its lines.
+# sent in X-Request-ID behind the proxy, or a new one (partenariat/journaux.py), returned in the response's
+# X-Request-ID so that a user's report of a problem leads to its lines.
 JOURNAL_JSON = env_bool("JOURNAL_JSON", default=PRODUCTION)
-LOG_REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
-GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
 REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
 LOGGING = {
     "version": 1,

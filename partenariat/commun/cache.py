@@ -16,16 +16,19 @@ PAUSE_APRES_ECHEC = 5.0  # seconds
 
 
 def _tolerant(defaut):
+    """`defaut`: the answer when Redis cannot give one (a function of the call's arguments, or a value)."""
+
     def decorer(methode):
         def appel(self, *args, **kwargs):
+            repli = defaut(*args, **kwargs) if callable(defaut) else defaut
             if time.monotonic() < self.indisponible_jusqu_a:
-                return defaut
+                return repli
             try:
                 return methode(self, *args, **kwargs)
             except self._lib.RedisError as erreur:
                 self.indisponible_jusqu_a = time.monotonic() + PAUSE_APRES_ECHEC
                 journal.warning("Cache Redis indisponible, pages calculées sans cache : %s", erreur)
-                return defaut
+                return repli
 
         appel.__name__ = methode.__name__
         return appel
@@ -37,7 +40,7 @@ class ClientTolerant(RedisCacheClient):
     indisponible_jusqu_a = 0.0
 
     add = _tolerant(False)(RedisCacheClient.add)
-    get = _tolerant(None)(RedisCacheClient.get)
+    get = _tolerant(lambda key, default: default)(RedisCacheClient.get)
     set = _tolerant(None)(RedisCacheClient.set)
     touch = _tolerant(False)(RedisCacheClient.touch)
     delete = _tolerant(False)(RedisCacheClient.delete)
@@ -59,10 +62,6 @@ class CacheRedisTolerant(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ClientTolerant
-
-    def get(self, key, default=None, version=None):
-        valeur = super().get(key, None, version)
-        return default if valeur is None else valeur
 
     def joignable(self):
         return self._cache.joignable()

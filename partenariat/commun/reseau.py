@@ -14,12 +14,16 @@ def adresse_client(request):
     Each trusted proxy appends the address it saw, so only the last NOMBRE_PROXYS entries are ours; whatever lies
     further left was sent by the client and may be forged. Counted as DRF's NUM_PROXIES counts (the left-most
     entry when the header is shorter), so that the API's rate limits and login throttling see the same person.
-    REMOTE_ADDR without proxy, without the header, or when the entry is not an IP address.
+    REMOTE_ADDR without proxy, without the header, from a peer that is not a trusted proxy (PROXYS_DE_CONFIANCE),
+    or when the entry is not an IP address.
     """
     adresse_socket = request.META.get("REMOTE_ADDR")
     nombre = getattr(settings, "NOMBRE_PROXYS", 1)
     transmise = request.META.get("HTTP_X_FORWARDED_FOR")
     if not getattr(settings, "BEHIND_PROXY", False) or nombre < 1 or not transmise:
+        return adresse_socket
+    # Only our own proxy's header counts: a client reaching the server directly sends what it likes.
+    if adresse_socket not in getattr(settings, "PROXYS_DE_CONFIANCE", ("127.0.0.1", "::1")):
         return adresse_socket
     entrees = transmise.split(",")
     try:

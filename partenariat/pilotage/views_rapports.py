@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
@@ -60,29 +61,47 @@ class RapportPrepareMixin(LoginRequiredMixin, ChiffresMixin):
     """A report rendered by the task worker: the PDF when ready, otherwise a page saying it is being prepared.
 
     The page (202) reloads itself every few seconds without JavaScript (`?attente=1`, which then shows the ready
-    report's link and starts its download) and shows progress with it (the same URL, asked for JSON). A failed
-    report says so and is prepared again only when asked (`?reessayer=1`).
+    report's link and starts its download) and shows progress with it (the same URL, asked for JSON). Both follow
+    the report first asked for (`?rapport=<id>`), so that writes made meanwhile do not keep sending them after a
+    newer version. A failed report says so and is prepared again only when asked (`?reessayer=1`).
     """
 
     def reponse_rapport(self, genre, parametre=""):
-        rapport = preparation.demander(
-            genre, parametre, provisoire=self.provisoire, reessayer="reessayer" in self.request.GET
-        )
-        attente = "attente" in self.request.GET
+        reessayer = "reessayer" in self.request.GET
+        rapport = None
+        suivi = self.request.GET.get("rapport", "")
+        if suivi.isascii() and suivi.isdigit() and len(suivi) < 19:
+            rapport = preparation.suivre(genre, parametre, self.provisoire, int(suivi), reessayer)
+        if rapport is None:
+            rapport = preparation.demander(genre, parametre, provisoire=self.provisoire, reessayer=reessayer)
         if "application/json" in self.request.headers.get("Accept", ""):
-            return JsonResponse(self.etat(rapport))
-        if rapport.etat == preparation.Etat.PRET and not attente:
-            return reponse_pdf(rapport.nom_fichier, preparation.contenu(rapport))
+            return self.sans_cache(JsonResponse(self.etat(rapport)))
+        if rapport.etat == preparation.Etat.PRET and "attente" not in self.request.GET:
+            octets = preparation.contenu(rapport)
+            if octets is not None:
+                reponse = reponse_pdf(rapport.nom_fichier, octets)
+                patch_vary_headers(reponse, ["Accept"])
+                return reponse
+            # Replaced by a newer version between the two reads: that one is the report now.
+            rapport = preparation.demander(genre, parametre, provisoire=self.provisoire)
         contexte = {
             "rapport": rapport,
             "etat": self.etat(rapport),
-            "url_rapport": self.url_sans("attente", "reessayer"),
-            "url_attente": self.url_avec("attente"),
-            "url_reessayer": self.url_avec("reessayer"),
+            "url_rapport": self.url(rapport),
+            "url_attente": self.url(rapport, attente="1"),
+            "url_reessayer": self.url(rapport, reessayer="1"),
             "intervalle": INTERVALLE_ACTUALISATION,
         }
         statut = {preparation.Etat.PRET: 200, preparation.Etat.ECHEC: 500}.get(rapport.etat, 202)
-        return render(self.request, "partenariat/rapport_en_preparation.html", contexte, status=statut)
+        reponse = render(self.request, "partenariat/rapport_en_preparation.html", contexte, status=statut)
+        return self.sans_cache(reponse)
+
+    @staticmethod
+    def sans_cache(reponse):
+        # One address answers a PDF, a page or JSON: a browser must never show one of them in place of another.
+        add_never_cache_headers(reponse)
+        patch_vary_headers(reponse, ["Accept"])
+        return reponse
 
     def etat(self, rapport):
         depuis = rapport.commence_le or rapport.demande_le
@@ -92,19 +111,16 @@ class RapportPrepareMixin(LoginRequiredMixin, ChiffresMixin):
             "pret": rapport.etat == preparation.Etat.PRET,
             "ecoule": round((timezone.now() - depuis).total_seconds(), 1),
             "attendu": preparation.duree_attendue(rapport),
-            "url": self.url_sans("attente", "reessayer"),
+            "url": self.url(rapport),
         }
 
-    def url_sans(self, *noms):
+    def url(self, rapport, **ajouts):
+        """This address for `rapport`: the request's own parameters, the report followed, and `ajouts`."""
         parametres = self.request.GET.copy()
-        for nom in noms:
+        for nom in ("attente", "reessayer", "rapport"):
             parametres.pop(nom, None)
-        return f"{self.request.path}?{parametres.urlencode()}" if parametres else self.request.path
-
-    def url_avec(self, nom):
-        parametres = self.request.GET.copy()
-        parametres.pop("reessayer", None)
-        parametres[nom] = "1"
+        parametres["rapport"] = str(rapport.pk)
+        parametres.update(ajouts)
         return f"{self.request.path}?{parametres.urlencode()}"
 
 

@@ -22,6 +22,11 @@
   function demander() {
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) {
+        if (r.redirected || !r.ok || (r.headers.get("Content-Type") || "").indexOf("application/json") !== 0) {
+          // Signed out meanwhile, or the server could not answer: the page itself says what to do.
+          window.location.reload();
+          return new Promise(function () {});
+        }
         return r.json();
       })
       .then(function (reponse) {

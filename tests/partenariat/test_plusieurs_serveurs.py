@@ -232,26 +232,44 @@ def test_journal_json_avec_l_identifiant_de_la_requete(tmp_path):
     import json
 
     env = environnement(f"sqlite:///{tmp_path / 'vide.sqlite3'}")
-    env.update(JOURNAL_JSON="1", LOG_LEVEL="WARNING", GUNICORN_ACCESSLOG="-")
+    env.update(JOURNAL_JSON="1", LOG_LEVEL="WARNING", GUNICORN_ACCESSLOG="-", BEHIND_PROXY="1")
     chemin = tmp_path / "serveur.log"
     with open(chemin, "w") as journal:
         processus, url = lancer_serveur(env, journal)
         try:
             donne = requests.get(url + "/page-absente/", headers={"X-Request-ID": "a1b2c3d4e5f6"}, timeout=10)
-            genere = requests.get(url + "/autre-page-absente/", timeout=10)
+            # A value that would break a hand-built JSON line: a quote, a backslash.
+            genere = requests.get(url + "/autre-page-absente/", headers={"X-Forwarded-For": 'x"\\y'}, timeout=10)
         finally:
             processus.terminate()
             processus.wait(timeout=30)
     assert donne.status_code == 404 and donne.headers["X-Request-ID"] == "a1b2c3d4e5f6"
-    assert re.fullmatch("[0-9a-f]{32}", genere.headers["X-Request-ID"])
+    identifiant = genere.headers["X-Request-ID"]
+    assert re.fullmatch("[0-9a-f]{32}", identifiant)
     lignes = [json.loads(ligne) for ligne in chemin.read_text().splitlines() if ligne.startswith("{")]
     application = [ligne for ligne in lignes if ligne.get("journal") == "django.request"]
     assert {(ligne["niveau"], ligne["request_id"]) for ligne in application} == {
         ("WARNING", "a1b2c3d4e5f6"),
-        ("WARNING", genere.headers["X-Request-ID"]),
+        ("WARNING", identifiant),
     }
     assert "Not Found: /page-absente/" in {ligne["message"] for ligne in application}
-    # gunicorn's access log: one JSON object per request, with the same id.
-    acces = [ligne for ligne in lignes if "requete" in ligne]
-    assert {ligne["request_id"] for ligne in acces if "page-absente" in ligne["requete"]} >= {"a1b2c3d4e5f6"}
-    assert all(ligne["statut"] == 404 for ligne in acces if "absente" in ligne["requete"])
+    # gunicorn's access log: one JSON object per request, with the same id, whatever the client sent.
+    acces = {ligne["requete"].split()[1]: ligne for ligne in lignes if "requete" in ligne}
+    assert acces["/page-absente/"]["request_id"] == "a1b2c3d4e5f6"
+    assert acces["/autre-page-absente/"]["request_id"] == identifiant
+    assert acces["/autre-page-absente/"]["client"] == 'x"\\y'
+    assert acces["/page-absente/"]["statut"] == 404
+
+
+def test_sans_proxy_l_identifiant_du_client_n_est_pas_repris(tmp_path):
+    env = environnement(f"sqlite:///{tmp_path / 'vide.sqlite3'}")
+    with open(tmp_path / "serveur.log", "w") as journal:
+        processus, url = lancer_serveur(env, journal)
+        try:
+            reponse = requests.get(
+                url + "/sante/", headers={"X-Request-ID": "identifiant-forge-par-le-client"}, timeout=10
+            )
+        finally:
+            processus.terminate()
+            processus.wait(timeout=30)
+    assert re.fullmatch("[0-9a-f]{32}", reponse.headers["X-Request-ID"])

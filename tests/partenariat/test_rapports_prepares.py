@@ -26,8 +26,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 URL = "/rapports/national.pdf?annee=2013"
 TACHE = "partenariat.pilotage.preparation.preparer_rapport"
-NB_REQUETES_DEMANDE = 30
-NB_REQUETES_PRET = 17
+NB_REQUETES_DEMANDE = 20
+NB_REQUETES_PRET = 7
 
 
 def executer_le_worker():
@@ -58,11 +58,10 @@ def test_la_demande_repond_sans_rendre_puis_le_fichier_est_servi_une_fois_le_wor
     page = reponse.content.decode()
     assert "Rapport en préparation" in page
     # Without JavaScript the page asks again by itself; with it, rapport.js follows the progress.
-    assert (
-        '<noscript><meta http-equiv="refresh" content="3; url=/rapports/national.pdf?annee=2013&amp;attente=1">' in page
-    )
-    assert 'src="/static/js/rapport.js"' in page
     rapport = RapportPrepare.objects.get()
+    suivi = f"/rapports/national.pdf?annee=2013&amp;rapport={rapport.pk}"
+    assert f'<noscript><meta http-equiv="refresh" content="3; url={suivi}&amp;attente=1">' in page
+    assert 'src="/static/js/rapport.js"' in page
     assert rapport.etat == "en_attente" and rapport.contenu is None
     assert taches().count() == 1
 
@@ -81,23 +80,38 @@ def test_la_demande_repond_sans_rendre_puis_le_fichier_est_servi_une_fois_le_wor
 
 def test_la_page_d_attente_annonce_le_rapport_pret_et_lance_le_telechargement(lecteur):
     lecteur.get(URL)
-    attente = lecteur.get(URL + "&attente=1")
+    suivi = f"{URL}&rapport={RapportPrepare.objects.get().pk}"
+    attente = lecteur.get(suivi + "&attente=1")
     assert attente.status_code == 202
     executer_le_worker()
 
-    pret = lecteur.get(URL + "&attente=1")
+    pret = lecteur.get(suivi + "&attente=1")
     assert pret.status_code == 200
     page = pret.content.decode()
+    lien = suivi.replace("&", "&amp;")
     assert "Votre rapport est prêt" in page
-    assert '<meta http-equiv="refresh" content="0; url=/rapports/national.pdf?annee=2013">' in page
-    assert 'href="/rapports/national.pdf?annee=2013" download>Télécharger rapport-national-2013.pdf</a>' in page
+    assert f'<meta http-equiv="refresh" content="0; url={lien}">' in page
+    assert f'href="{lien}" download>Télécharger rapport-national-2013.pdf</a>' in page
+    assert lecteur.get(suivi)["Content-Type"] == "application/pdf"
+
+
+def test_la_page_d_attente_suit_son_rapport_malgre_les_ecritures(lecteur, monde):
+    """Writes made while a report is prepared do not send the waiting page after a newer version."""
+    lecteur.get(URL)
+    suivi = f"{URL}&rapport={RapportPrepare.objects.get().pk}"
+    Realisation.objects.create(objectif=monde.objectif_lyon, quantite=3, date=datetime.date(2013, 5, 3), etat="validee")
+    assert lecteur.get(suivi + "&attente=1").status_code == 202
+    assert RapportPrepare.objects.count() == 1 and taches().count() == 1
+    executer_le_worker()
+    assert lecteur.get(suivi)["Content-Type"] == "application/pdf"
+    assert lecteur.get(URL).status_code == 202  # a new request asks for today's data
 
 
 def test_l_etat_en_json_pour_la_progression(lecteur):
     attendu = lecteur.get(URL, headers={"Accept": "application/json"}).json()
     assert attendu["etat"] == "en_attente" and attendu["pret"] is False
     assert attendu["libelle"] == "En attente"
-    assert attendu["url"] == URL
+    assert attendu["url"] == f"{URL}&rapport={RapportPrepare.objects.get().pk}"
     assert attendu["attendu"] is None  # never rendered yet: no duration to show progress against
     executer_le_worker()
     pret = lecteur.get(URL, headers={"Accept": "application/json"}).json()
@@ -199,7 +213,8 @@ def test_un_echec_propose_de_reessayer(lecteur):
     page = lecteur.get(URL)
     assert page.status_code == 500
     assert "Le rapport n'a pas pu être préparé" in page.content.decode()
-    assert 'href="/rapports/national.pdf?annee=2013&amp;reessayer=1"' in page.content.decode()
+    pk = RapportPrepare.objects.get().pk
+    assert f'href="/rapports/national.pdf?annee=2013&amp;rapport={pk}&amp;reessayer=1"' in page.content.decode()
     assert lecteur.get(URL).status_code == 500 and taches().count() == 1  # no retry loop by itself
 
     assert lecteur.get(URL + "&reessayer=1").status_code == 202
@@ -234,3 +249,110 @@ def test_une_demande_coute_un_nombre_fixe_de_requetes(lecteur, monde, django_ass
     executer_le_worker()
     with django_assert_num_queries(NB_REQUETES_PRET):
         assert lecteur.get(URL).status_code == 200
+
+
+def _modifier_l_aire(monde):
+    monde.aire_lyon.nom = "Lyon et Villeurbanne"
+    monde.aire_lyon.save()
+
+
+def _entrer_en_phase(monde):
+    from aires_urbaines.models import EntreePhase
+
+    entree = EntreePhase.objects.filter(aire=monde.aire_lyon).first()
+    if entree is None:
+        EntreePhase.objects.create(aire=monde.aire_lyon, phase=fabriques.phase(), date_entree=datetime.date(2013, 3, 1))
+    else:
+        entree.date_entree = entree.date_entree + datetime.timedelta(days=1)
+        entree.save()
+
+
+def _clore_l_annee(monde):
+    from django.utils import timezone
+
+    from engagements.models import ClotureAnnee
+
+    ClotureAnnee.objects.create(annee=2013, close_le=timezone.now())
+
+
+def _renommer_une_clause(monde):
+    from partenariat.models import Clause
+
+    clause = Clause.objects.first()
+    clause.titre = clause.titre + " (révisée)"
+    clause.save()
+
+
+@pytest.fixture
+def clause():
+    from partenariat.models import Clause
+
+    if not Clause.objects.exists():
+        Clause.objects.create(
+            protocole=fabriques.protocole(), numero=1, code="deploiement", titre="Déployer", texte="Déployer."
+        )
+
+
+def _lier_une_aire(monde):
+    monde.marseille.aires.add(monde.aire_lyon)
+
+
+def _inscrire_par_lot(monde):
+    from aires_urbaines.services import inscrire_aires_dans_phase
+
+    nouvelle = fabriques.aire("950", "Aire nouvelle")
+    phase = fabriques.phase()
+    inscrire_aires_dans_phase(phase, {nouvelle: phase.date_debut})
+
+
+@pytest.mark.parametrize(
+    "ecriture",
+    [_modifier_l_aire, _entrer_en_phase, _clore_l_annee, _renommer_une_clause, _lier_une_aire, _inscrire_par_lot],
+    ids=["aire", "entree-en-phase", "cloture", "clause", "conference-aires", "inscription-par-lot"],
+)
+def test_toute_ecriture_montree_par_un_rapport_en_fait_un_nouveau(lecteur, monde, clause, ecriture):
+    lecteur.get(URL)
+    executer_le_worker()
+    assert lecteur.get(URL).status_code == 200
+    ecriture(monde)
+    assert lecteur.get(URL).status_code == 202
+
+
+def test_un_rapport_termine_en_retard_n_efface_pas_le_plus_recent(lecteur, monde):
+    """Two workers: the older version finishing last must not delete the newer one, ready before it."""
+    lecteur.get(URL)
+    ancien = RapportPrepare.objects.get()
+    Realisation.objects.create(objectif=monde.objectif_lyon, quantite=4, date=datetime.date(2013, 5, 4), etat="validee")
+    lecteur.get(URL)
+    recent = RapportPrepare.objects.exclude(pk=ancien.pk).get()
+    preparation.preparer_rapport.call(recent.pk)
+    preparation.preparer_rapport.call(ancien.pk)
+    assert RapportPrepare.objects.get(pk=recent.pk).etat == "pret"
+    assert lecteur.get(URL)["Content-Type"] == "application/pdf"
+
+
+def test_un_nom_de_conference_tres_long_donne_son_rapport(lecteur, monde):
+    conference = fabriques.conference("Conférence territoriale " + "très " * 33 + "longue")
+    url = f"/rapports/conferences/{conference.pk}.pdf?en_attente=1"
+    lecteur.get(url)
+    executer_le_worker()
+    reponse = lecteur.get(url)
+    assert reponse.status_code == 200
+    assert len(RapportPrepare.objects.get().nom_fichier) > 200
+
+
+@pytest.mark.parametrize("url", ["/rapports/aires/002.pdf", "/rapports/conferences/1.pdf", URL + "&attente=1"])
+def test_il_faut_etre_connecte_pour_chaque_rapport(client, monde, url):
+    for entetes in ({}, {"Accept": "application/json"}):
+        reponse = client.get(url, headers=entetes)
+        assert reponse.status_code == 302 and reponse["Location"].startswith("/comptes/connexion/")
+    assert not RapportPrepare.objects.exists()
+
+
+def test_les_reponses_ne_se_remplacent_pas_dans_le_cache_du_navigateur(lecteur):
+    for entetes in ({}, {"Accept": "application/json"}):
+        reponse = lecteur.get(URL, headers=entetes)
+        assert "Accept" in reponse["Vary"]
+        assert "no-store" in reponse["Cache-Control"]
+    executer_le_worker()
+    assert "Accept" in lecteur.get(URL)["Vary"]

@@ -83,3 +83,11 @@ def test_reglages_absents_sans_proxy(settings):
 
 def test_adresse_ipv6_de_la_connexion(derriere_nginx):
     assert adresse_client(requete("pas une adresse", adresse_socket="::1")) == "::1"
+
+
+def test_l_en_tete_d_un_pair_qui_n_est_pas_le_proxy_est_ignore(derriere_nginx):
+    """A client reaching the server directly cannot choose its address by sending the header itself."""
+    assert adresse_client(requete("203.0.113.7", adresse_socket="198.51.100.20")) == "198.51.100.20"
+    derriere_nginx.PROXYS_DE_CONFIANCE = ["10.0.0.5"]
+    assert adresse_client(requete("203.0.113.7", adresse_socket="10.0.0.5")) == "203.0.113.7"
+    assert adresse_client(requete("203.0.113.7", adresse_socket=NGINX)) == NGINX
