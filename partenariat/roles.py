@@ -33,8 +33,9 @@ MODELES_METIER = {
 MODELES_TECHNIQUES = {
     "engagements": ("versionavancement", "modificationavancement"),
     # A person's own choices (interface language), written when they make them.
-    # Reports prepared by the task worker for whoever asks (reading a report needs no permission of its own).
-    "partenariat": ("preferencesutilisateur", "rapportprepare"),
+    # Reports prepared by the task worker for whoever asks (reading a report needs no permission of its own), and
+    # the version of the data they show.
+    "partenariat": ("preferencesutilisateur", "rapportprepare", "versiondonnees"),
     # What a person follows (their own choice) and the digests sent to them (written by the digest task).
     "alertes": ("suivi", "resume"),
 }
