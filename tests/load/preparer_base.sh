@@ -7,7 +7,9 @@ export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${BASE}" SECRET_KEY="${S
 DONNEES="${DONNEES:-aires_urbaines/referentiels}"
 if psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='${BASE}'" | grep -q 1; then
   if .venv/bin/python manage.py shell -c "from engagements.models import Objectif; import sys; sys.exit(Objectif.objects.count() < 50000)"; then
-    echo "Base ${BASE} déjà prête."; exit 0
+    # Already built: only bring its schema up to the code's migrations.
+    .venv/bin/python manage.py migrate --noinput -v 0
+    echo "Base ${BASE} déjà prête (migrations appliquées)."; exit 0
   fi
   dropdb -h 127.0.0.1 -U postgres "${BASE}"
 fi
