@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 URL = "/rapports/national.pdf?annee=2013"
 TACHE = "partenariat.pilotage.preparation.preparer_rapport"
-NB_REQUETES_DEMANDE = 20
+NB_REQUETES_DEMANDE = 21
 NB_REQUETES_PRET = 7
 
 
@@ -322,13 +322,28 @@ def test_un_rapport_termine_en_retard_n_efface_pas_le_plus_recent(lecteur, monde
     """Two workers: the older version finishing last must not delete the newer one, ready before it."""
     lecteur.get(URL)
     ancien = RapportPrepare.objects.get()
+    RapportPrepare.objects.filter(pk=ancien.pk).update(etat="en_cours")  # taken by a first worker, slow
     Realisation.objects.create(objectif=monde.objectif_lyon, quantite=4, date=datetime.date(2013, 5, 4), etat="validee")
     lecteur.get(URL)
     recent = RapportPrepare.objects.exclude(pk=ancien.pk).get()
-    preparation.preparer_rapport.call(recent.pk)
-    preparation.preparer_rapport.call(ancien.pk)
+    preparation.preparer_rapport.call(recent.pk)  # a second worker renders the newer version first
+    assert RapportPrepare.objects.filter(pk=ancien.pk).exists()  # still being rendered: not purged
+    RapportPrepare.objects.filter(pk=ancien.pk).update(etat="en_attente")
+    preparation.preparer_rapport.call(ancien.pk)  # then the first one finishes
     assert RapportPrepare.objects.get(pk=recent.pk).etat == "pret"
     assert lecteur.get(URL)["Content-Type"] == "application/pdf"
+
+
+def test_pendant_les_saisies_une_seule_preparation_attend_par_rapport(lecteur, monde):
+    """Staff keep writing while officials ask: a version not yet started serves the later requests too."""
+    for jour in range(1, 6):
+        lecteur.get(URL)
+        Realisation.objects.create(
+            objectif=monde.objectif_lyon, quantite=1, date=datetime.date(2013, 6, jour), etat="validee"
+        )
+    assert RapportPrepare.objects.count() == 1 and taches().count() == 1
+    executer_le_worker()
+    assert lecteur.get(f"{URL}&rapport={RapportPrepare.objects.get().pk}")["Content-Type"] == "application/pdf"
 
 
 def test_un_nom_de_conference_tres_long_donne_son_rapport(lecteur, monde):
