@@ -383,10 +383,11 @@ class RapportPrepare(models.Model):
 
 
 class VersionDonnees(models.Model):
-    """One row: the version of everything a report shows, bumped by every write to it (`noter_changement`).
+    """One row: the version of everything a report shows, bumped after every write to it (`noter_changement`).
 
-    The bump runs in the writer's transaction, after its change: the row's lock orders writers, so a version read
-    once a write is committed is never older than that write, whatever order ids or dates were given in.
+    The bump runs once the writer's transaction has committed, in a statement of its own: a version read after it
+    is never older than the write, whatever order ids or dates were given in, and the counter's row is never held
+    by a writer while it takes other locks (which would order it against every other writer's locks).
     """
 
     version = models.PositiveBigIntegerField(default=0)
@@ -398,10 +399,15 @@ class VersionDonnees(models.Model):
         return str(self.version)
 
 
-def noter_changement():
+def _avancer_version():
     if not VersionDonnees.objects.filter(pk=1).update(version=models.F("version") + 1):
         VersionDonnees.objects.get_or_create(pk=1)
         VersionDonnees.objects.filter(pk=1).update(version=models.F("version") + 1)
+
+
+def noter_changement():
+    """After the current transaction commits (at once outside one), move the reports' data version."""
+    transaction.on_commit(_avancer_version)
 
 
 def version_donnees():
