@@ -61,9 +61,9 @@ def version_du_code():
 def version_des_donnees():
     """What a report shows changes with: the figures' version, every other write's, the day, the code.
 
-    Both versions are counters bumped inside the writers' transactions (engagements.avancement's journal for the
-    figures, `partenariat.models.noter_changement` for the rest); the day because a report shows progress as of
-    today. Two indexed lookups.
+    Both versions are counters: the figures' one bumped inside the writers' transactions (engagements.avancement's
+    journal), the other right after each write commits (`partenariat.models.noter_changement`); the day because a
+    report shows progress as of today. Two indexed lookups.
     """
     parties = [version_avancement(), version_donnees(), timezone.localdate().isoformat(), version_du_code()]
     return hashlib.sha256("|".join(map(str, parties)).encode()).hexdigest()
