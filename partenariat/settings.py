@@ -356,7 +356,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS
 # Behind a reverse proxy (deploiement/nginx/partenariat.conf), the client's address is the NOMBRE_PROXYS-th entry
 # from the right of X-Forwarded-For (each proxy appends the address it saw; entries further left are the client's
-# own claims): login throttling and the API's anonymous rate then count people, not the proxy.
+# own claims): login throttling and the API's anonymous rate (partenariat.commun.reseau) count people, not the proxy.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", default=PRODUCTION)
 NOMBRE_PROXYS = int(os.environ.get("NOMBRE_PROXYS", "1"))
 # The proxies' own addresses, as the server sees them (gunicorn's FORWARDED_ALLOW_IPS likewise): anyone else's
@@ -364,7 +364,6 @@ NOMBRE_PROXYS = int(os.environ.get("NOMBRE_PROXYS", "1"))
 PROXYS_DE_CONFIANCE = env_list("PROXYS_DE_CONFIANCE", ["127.0.0.1", "::1"])
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    REST_FRAMEWORK["NUM_PROXIES"] = NOMBRE_PROXYS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

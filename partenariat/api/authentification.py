@@ -6,6 +6,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.settings import api_settings
 
+from partenariat.commun.reseau import adresse_client
+
 from .jetons import MESSAGE_LECTURE_SEULE, jeton_valide, peut_ecrire
 from .models import JetonApi
 
@@ -88,6 +90,10 @@ class DebitParJeton(DebitMixin, throttling.SimpleRateThrottle):
 
 class DebitAnonyme(DebitMixin, throttling.AnonRateThrottle):
     scope = "anonyme"
+
+    def get_ident(self, request):
+        # The person's address as login throttling counts it (behind the proxy, from trusted proxies only).
+        return adresse_client(request)
 
 
 class JetonScheme(OpenApiAuthenticationExtension):

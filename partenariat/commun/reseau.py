@@ -1,4 +1,4 @@
-"""The address of the person behind the reverse proxies, for login throttling (django-axes' AXES_CLIENT_IP_CALLABLE).
+"""The address of the person behind the reverse proxies, for login throttling (AXES_CLIENT_IP_CALLABLE) and the API.
 
 Behind nginx, REMOTE_ADDR is nginx's own address: throttling by it would lock everyone out together.
 """
@@ -12,8 +12,8 @@ def adresse_client(request):
     """The client's address: the NOMBRE_PROXYS-th entry from the right of X-Forwarded-For behind proxies.
 
     Each trusted proxy appends the address it saw, so only the last NOMBRE_PROXYS entries are ours; whatever lies
-    further left was sent by the client and may be forged. Counted as DRF's NUM_PROXIES counts (the left-most
-    entry when the header is shorter), so that the API's rate limits and login throttling see the same person.
+    further left was sent by the client and may be forged (the left-most entry when the header is shorter). Used by
+    login throttling and by the API's anonymous rate (partenariat.api.authentification), so both see one person.
     REMOTE_ADDR without proxy, without the header, from a peer that is not a trusted proxy (PROXYS_DE_CONFIANCE),
     or when the entry is not an IP address.
     """

@@ -90,11 +90,9 @@ def demander(genre, parametre="", provisoire=False, reessayer=False):
     if rapport is None:
         # A version not yet started will be rendered from data at least as recent as this request's: it serves
         # this request too. While staff keep writing, each report then has at most one rendering waiting.
-        rapport = rapports.filter(**_cle(genre, parametre, provisoire), etat=Etat.EN_ATTENTE).order_by("-pk").first()
-        if rapport is not None and not _a_reprendre(rapport):
-            return rapport
-        rapport = None
-    if rapport is None:
+        attente = rapports.filter(**_cle(genre, parametre, provisoire), etat=Etat.EN_ATTENTE).order_by("-pk").first()
+        if attente is not None and not _a_reprendre(attente):
+            return attente
         try:
             with transaction.atomic():
                 # The row and its task together: no row is ever left waiting for a task that was never queued.

@@ -35,7 +35,7 @@ AUTEUR = gettext_lazy("Suivi du protocole-cadre Action Logement × associations 
 MOTS_CLES_COMMUNS = [gettext_lazy("protocole-cadre 2012"), "Action Logement", "UESL", "AdCF", "AMGVF", "ACUF"]
 _EPOQUE = datetime.datetime(2012, 1, 1, tzinfo=datetime.UTC)
 # Every model whose changes alter a report, each with its history table.
-MODELES_SUIVIS = (
+_MODELES_SUIVIS = (
     Objectif,
     Realisation,
     ConferenceTerritoriale,
@@ -57,7 +57,7 @@ def date_des_donnees():
             Value(_EPOQUE),
             output_field=DateTimeField(),
         )
-        for modele in MODELES_SUIVIS
+        for modele in _MODELES_SUIVIS
     ]
     derniere = Realisation.objects.aggregate(
         date=Greatest(Coalesce(Max("saisi_le"), Value(_EPOQUE), output_field=DateTimeField()), *dernieres)

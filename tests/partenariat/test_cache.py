@@ -42,4 +42,3 @@ def test_apres_la_pause_redis_revenu_sert_de_nouveau(tmp_path, monkeypatch):
         assert cache.joignable() is True
     finally:
         redis_.arreter()
-

@@ -18,14 +18,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.partenariat.nginx import port_libre
+
 RACINE = Path(__file__).resolve().parents[2]
 MOT_DE_PASSE = "demo-partenariat"
-
-
-def port_libre():
-    with socket.socket() as sonde:
-        sonde.bind(("127.0.0.1", 0))
-        return sonde.getsockname()[1]
 
 
 def exiger(programme):

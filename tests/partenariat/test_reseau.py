@@ -91,3 +91,10 @@ def test_l_en_tete_d_un_pair_qui_n_est_pas_le_proxy_est_ignore(derriere_nginx):
     derriere_nginx.PROXYS_DE_CONFIANCE = ["10.0.0.5"]
     assert adresse_client(requete("203.0.113.7", adresse_socket="10.0.0.5")) == "203.0.113.7"
     assert adresse_client(requete("203.0.113.7", adresse_socket=NGINX)) == NGINX
+
+
+def test_le_debit_anonyme_de_l_api_compte_la_meme_adresse(derriere_nginx):
+    from partenariat.api.authentification import DebitAnonyme
+
+    assert DebitAnonyme().get_ident(requete("127.0.0.9, 203.0.113.7")) == "203.0.113.7"
+    assert DebitAnonyme().get_ident(requete("203.0.113.7", adresse_socket="198.51.100.20")) == "198.51.100.20"
